@@ -1,0 +1,28 @@
+#pragma once
+
+#include <jobop/core/clock.hpp>
+#include <jobop/core/exit_code.hpp>
+
+#include <string>
+
+namespace jobop::cli {
+
+// Options and state every subcommand shares: parsed before any command runs.
+struct Globals {
+  // --db PATH (env JOBOP_DB).
+  std::string db_path = "./jobop.db";
+  // --busy-timeout: how long to wait for another writer, as a Go duration.
+  std::string busy_timeout = "5s";
+  // The wall clock, read only here in the CLI.
+  const core::Clock* clock = nullptr;
+  // Commands that report many results set the first failure here.
+  core::ExitCode exit_code = core::ExitCode::success;
+  // Record `code` as the result unless an earlier failure already set one.
+  void fail_with(core::ExitCode code) {
+    if (exit_code == core::ExitCode::success) {
+      exit_code = code;
+    }
+  }
+};
+
+} // namespace jobop::cli

@@ -1,0 +1,73 @@
+#include <cli/run.hpp>
+
+#include <cli/commands.hpp>
+#include <cli/diagnostics.hpp>
+#include <jobop/core/exceptions.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <exception>
+#include <iostream>
+
+namespace jobop::cli {
+
+namespace {
+
+constexpr const char* k_description =
+  "jobop administers the job metastore of a distributed job engine: cancel jobs and drive\n"
+  "the cancellation to its end, see where every job stands, and simulate the retry-backoff\n"
+  "policy. Results are JSON on stdout; diagnostics are JSON lines on stderr.\n\n"
+  "Exit codes: 0 success, 1 internal error, 2 usage, 3 job not found, 4 conflict,\n"
+  "5 metastore unavailable, 6 deadline passed.";
+
+// CLI11 reports its own parse errors as text; jobop speaks JSON on stderr.
+int report_parse_error(const CLI::ParseError& e) {
+  write_diagnostic(std::cerr, "error", "usage", e.what());
+  return core::to_int(core::ExitCode::usage);
+}
+
+} // namespace
+
+int run(int argc, char** argv) {
+  core::SystemClock clock;
+  Globals globals;
+  globals.clock = &clock;
+
+  CLI::App app{k_description, "jobop"};
+  app.set_version_flag("--version", std::string("jobop ") + JOBOP_VERSION);
+  app.require_subcommand(0, 1);
+  // Subcommands pass options they do not know (like --db) up to here, so
+  // global options are accepted before or after the subcommand.
+  app.fallthrough();
+  app.add_option("--db", globals.db_path, "Path of the SQLite metastore")
+    ->envname("JOBOP_DB")
+    ->capture_default_str();
+  app
+    .add_option("--busy-timeout", globals.busy_timeout,
+                "How long to wait for another writer of the metastore (Go duration)")
+    ->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+    if (app.get_subcommands().empty()) {
+      throw core::UsageError("usage", "a subcommand is required; run `jobop --help` for the list");
+    }
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    return report_parse_error(e);
+  } catch (const core::Error& e) {
+    write_diagnostic(std::cerr, "error", e.code(), e.what(), e.details());
+    return core::to_int(e.exit_code());
+  } catch (const std::exception& e) {
+    write_diagnostic(std::cerr, "error", "internal", e.what());
+    return core::to_int(core::ExitCode::internal);
+  }
+  return core::to_int(globals.exit_code);
+}
+
+} // namespace jobop::cli

@@ -1,0 +1,35 @@
+#include "process.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+using jobop::test::run_jobop;
+
+TEST_CASE("--version prints the version as plain text and exits 0") {
+  const auto r = run_jobop({"--version"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("jobop ") == 0);
+}
+
+TEST_CASE("--help lists the exit codes and exits 0") {
+  const auto r = run_jobop({"--help"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("Exit codes") != std::string::npos);
+}
+
+TEST_CASE("an unknown flag is a usage error reported as one JSON line on stderr") {
+  const auto r = run_jobop({"--no-such-flag"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  const auto line = nlohmann::json::parse(r.err);
+  CHECK(line.at("level") == "error");
+  CHECK(line.at("code") == "usage");
+  CHECK(line.at("message").get<std::string>().find("no-such-flag") != std::string::npos);
+}
+
+TEST_CASE("no subcommand is a usage error") {
+  const auto r = run_jobop({});
+  CHECK(r.exit_code == 2);
+  CHECK(nlohmann::json::parse(r.err).at("message").get<std::string>().find("subcommand") !=
+        std::string::npos);
+}
