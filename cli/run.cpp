@@ -46,6 +46,12 @@ int run(int argc, char** argv) {
     .add_option("--busy-timeout", globals.busy_timeout,
                 "How long to wait for another writer of the metastore (Go duration)")
     ->capture_default_str();
+
+  setup_init_command(app, globals);
+  setup_job_command(app, globals);
+  setup_cancel_command(app, globals);
+  setup_status_command(app, globals);
+  setup_tick_command(app, globals);
   setup_backoff_sim_command(app, globals);
 
   try {
