@@ -69,10 +69,10 @@ report() {
   echo "| workload | jobop median (s) | sqlite3 median (s) | jobop / sqlite3 | target | jobop peak RSS (MiB) | sqlite3 peak RSS (MiB) | result |"
   echo "|---|---|---|---|---|---|---|---|"
   local workload label
-  for workload in status tick cancel; do
+  for workload in "${workloads[@]}"; do
     case $workload in
       status) label="status -o jsonl (all jobs)" ;;
-      tick) label="tick --router none" ;;
+      tick-*) label="tick --router ${workload#tick-}" ;;
       cancel) label="cancel - ($cancel_count ids)" ;;
     esac
     # shellcheck disable=SC2086 # the lists are space-separated numbers
