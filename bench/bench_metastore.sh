@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Benchmark jobop against the sqlite3 shell on a generated engine metastore
 # (bench/gen_metastore.sh), in the same run, and check the targets:
 #   - status (all jobs, JSON Lines), one tick (router none) and a bulk cancel

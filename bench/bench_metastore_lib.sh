@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Timing, statistics and the report of bench/bench_metastore.sh. Sourced, not
 # run. Wall times are kept in microseconds (bash's EPOCHREALTIME), peak RSS in
 # KiB (GNU time's %M).
@@ -56,6 +57,9 @@ judge() {
 }
 
 # The results: conditions, one row per workload, and the absolute targets.
+# Reads the globals of bench_metastore.sh; the lists of numbers are split on
+# purpose.
+# shellcheck disable=SC2086,SC2154
 report() {
   local version="(not run)"
   [ "$baseline_only" = 1 ] || version=$("$jobop" --version 2>&1 | head -n 1)
@@ -75,7 +79,6 @@ report() {
       tick-*) label="tick --router ${workload#tick-}" ;;
       cancel) label="cancel - ($cancel_count ids)" ;;
     esac
-    # shellcheck disable=SC2086 # the lists are space-separated numbers
     local s_med s_rss
     s_med=$(median ${walls[sqlite3/$workload]})
     s_rss=$(maximum ${rsses[sqlite3/$workload]})

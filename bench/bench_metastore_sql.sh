@@ -1,3 +1,6 @@
+# shellcheck shell=bash
+# Every variable here is used by bench_metastore.sh, which sources this file.
+# shellcheck disable=SC2034
 # The SQL the sqlite3 shell runs in bench/bench_metastore.sh: the same reads
 # and writes jobop's commands make, done as set-based statements (the fastest
 # the shell can do), with jobop's connection settings. Sourced, not run.
