@@ -12,16 +12,19 @@
 # a target is missed (0 when all are met, 2 on bad usage).
 #
 #   bench/bench_metastore.sh --jobop BUILD/jobop [--jobs N] [--reps R]
-#                            [--single S] [--workdir DIR] [--keep]
+#                            [--single S] [--run-timeout SECONDS]
+#                            [--workdir DIR] [--keep]
 #   bench/bench_metastore.sh --baseline-only [--jobs N] ...
 #
-# Defaults: 1,000,000 jobs, 5 repetitions, 50 single cancels, a temporary
-# work directory (removed at the end unless --keep). --baseline-only measures
-# the generator and the sqlite3 side only and checks no target.
+# Defaults: 1,000,000 jobs, 5 repetitions, 50 single cancels, runs killed
+# after 300 s (a side that times out is not run again for that workload and
+# misses its target), a temporary work directory (removed at the end unless
+# --keep). --baseline-only measures the generator and the sqlite3 side only
+# and checks no target.
 # Needs bash, sqlite3 and GNU time (/usr/bin/time, Debian package `time`).
 set -euo pipefail
 
-usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '3,25p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 die() { echo "bench_metastore: $*" >&2; exit 1; }
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,6 +32,7 @@ jobop=""
 jobs=1000000
 reps=5
 single=50
+run_timeout=300
 workdir=""
 keep=0
 baseline_only=0
@@ -38,6 +42,7 @@ while [ $# -gt 0 ]; do
     --jobs) jobs=$2; shift 2 ;;
     --reps) reps=$2; shift 2 ;;
     --single) single=$2; shift 2 ;;
+    --run-timeout) run_timeout=$2; shift 2 ;;
     --workdir) workdir=$2; shift 2 ;;
     --keep) keep=1; shift ;;
     --baseline-only) baseline_only=1; shift ;;
@@ -45,8 +50,9 @@ while [ $# -gt 0 ]; do
     *) echo "bench_metastore: unknown argument $1" >&2; usage ;;
   esac
 done
-[[ "$jobs" =~ ^[0-9]+$ && "$reps" =~ ^[1-9][0-9]*$ && "$single" =~ ^[1-9][0-9]*$ ]] \
-  || { echo "bench_metastore: --jobs, --reps and --single take positive integers" >&2; exit 2; }
+[[ "$jobs" =~ ^[0-9]+$ && "$reps" =~ ^[1-9][0-9]*$ && "$single" =~ ^[1-9][0-9]*$ &&
+   "$run_timeout" =~ ^[1-9][0-9]*$ ]] \
+  || { echo "bench_metastore: --jobs, --reps, --single and --run-timeout take positive integers" >&2; exit 2; }
 if [ "$baseline_only" = 0 ]; then
   [ -n "$jobop" ] || { echo "bench_metastore: --jobop PATH is required (or --baseline-only)" >&2; exit 2; }
   [ -x "$jobop" ] || { echo "bench_metastore: $jobop is not an executable" >&2; exit 2; }
@@ -135,9 +141,10 @@ for workload in "${workloads[@]}"; do
       fresh_copy master.db run.db
       input=/dev/null
       [ "$workload" != cancel ] || input=cancel_ids.txt
+      [ -z "${timed_out[$side/$workload]:-}" ] || continue
       command_of "$side" "$workload" run.db
       measure "$side" "$workload" "$input" /dev/null "${cmd[@]}"
-      [ "$workload" != status ] || continue
+      if [ "$workload" = status ] || [ -n "${timed_out[$side/$workload]:-}" ]; then continue; fi
       canceling=$(sqlite3 run.db "SELECT count(*) FROM job_ops WHERE op = 2;")
       [ "$canceling" = "${expected_canceling[$workload]}" ] \
         || die "$workload: $side left $canceling Canceling ops, expected ${expected_canceling[$workload]}"
@@ -158,7 +165,9 @@ fresh_copy master.db run.db
 status_rows_sqlite3=$(sqlite3 -readonly run.db "SELECT count(*) FROM ($status_sql);")
 status_rows_jobop=""
 if [ "$baseline_only" = 0 ]; then
-  status_rows_jobop=$("$jobop" --db run.db status -o jsonl | wc -l)
+  status_rows_jobop="(timed out)"
+  [ -n "${timed_out[jobop/status]:-}" ] \
+    || status_rows_jobop=$("$jobop" --db run.db status -o jsonl | wc -l)
 fi
 
 # Single cancels: one process per id, one after another, on one copy; the
