@@ -95,9 +95,11 @@ public:
   JsonDocumentWriter(std::ostream& out, std::string array_key)
     : m_out(out), m_array_key(std::move(array_key)) {}
 
-  void write(const nlohmann::json& record) override {
+  void write(const nlohmann::json& record) override { write_text(dump_json(record)); }
+  bool takes_text() const override { return true; }
+  void write_text(std::string_view record) override {
     open();
-    m_out << (m_first ? "\n" : ",\n") << dump_json(record);
+    m_out << (m_first ? "\n" : ",\n") << record;
     m_first = false;
   }
 
@@ -128,7 +130,9 @@ private:
 class JsonLinesWriter final : public RecordWriter {
 public:
   explicit JsonLinesWriter(std::ostream& out) : m_out(out) {}
-  void write(const nlohmann::json& record) override { m_out << dump_json(record) << '\n'; }
+  void write(const nlohmann::json& record) override { write_text(dump_json(record)); }
+  bool takes_text() const override { return true; }
+  void write_text(std::string_view record) override { m_out << record << '\n'; }
   void finish(const nlohmann::json& /*summary*/) override { m_out << std::flush; }
 
 private:

@@ -7,6 +7,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 // How commands print records: one JSON document, JSON Lines or an aligned
@@ -49,6 +50,12 @@ public:
   virtual ~RecordWriter() = default;
   // Print `record` (or, for a table, queue it for alignment).
   virtual void write(const nlohmann::json& record) = 0;
+  // Return true if records may come as JSON text (write_text) here: a JSON
+  // output prints them as they are, a table needs the object.
+  virtual bool takes_text() const { return false; }
+  // Print a record already serialized as compact JSON (status at a million
+  // jobs cannot afford building each object).
+  virtual void write_text(std::string_view record) { write(nlohmann::json::parse(record)); }
   // End the output. `summary` holds the fields that follow the record array
   // in a JSON document (e.g. counts); JSON Lines and tables omit them.
   virtual void finish(const nlohmann::json& summary = nlohmann::json::object()) = 0;

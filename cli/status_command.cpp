@@ -72,16 +72,22 @@ void run_status(const StatusFlags& flags, Globals& globals) {
   std::size_t stuck = 0;
   std::map<std::string, std::size_t> by_state;
   std::unordered_set<std::string> seen;
+  std::string text;
   store.for_each_status_row(filter, [&](const store::StatusRow& row) {
-    auto record = status::status_record(row, view);
     ++count;
-    stuck += record["stuck"].get<bool>() ? 1 : 0;
+    stuck += row.looks_stuck(view.now, view.stuck_after) ? 1 : 0;
     ++by_state[row.orphan() ? std::string("orphan")
                             : std::string(store::user_state_name(row.state()))];
     if (!filter.ids.empty()) {
       seen.insert(row.id);
     }
-    writer->write(record);
+    if (writer->takes_text()) {
+      text.clear();
+      status::append_status_record(text, row, view);
+      writer->write_text(text);
+    } else {
+      writer->write(status::status_record(row, view));
+    }
   });
 
   // Named ids that matched nothing: missing (exit 3), or filtered out.

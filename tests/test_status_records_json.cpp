@@ -116,3 +116,38 @@ TEST_CASE("tick items name their action and counts every action") {
   CHECK(status::tick_counts(counts).at("noop") == 2);
   CHECK(status::tick_counts(counts).size() == 6);
 }
+
+TEST_CASE("the fast status writer prints the same bytes as dumping the record object") {
+  const auto dump = [](const nlohmann::json& j) {
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  auto live = canceling_row(k_now - 6 * core::k_minute);
+  live.outbox = store::OutboxRecord{};
+  live.outbox->job_id = live.id;
+  live.outbox->send_count = 3;
+  live.outbox->first_sent = k_now - 5 * core::k_minute;
+  live.outbox->last_sent = k_now - core::k_minute;
+  auto hostile = live;
+  hostile.id = "q\"uo\\te\t\x01\x7f caf\xc3\xa9 bad\xff\xfe end";
+  hostile.job->error_message = std::string("line1\nline2 \xe2\x82");
+  hostile.job->address = "";
+  auto orphan = store::StatusRow{};
+  orphan.id = "gone";
+  orphan.op = live.op;
+  auto bare = live;
+  bare.op.reset();
+  bare.outbox.reset();
+  bare.job->error_message.reset();
+  bare.job->created_at.reset();
+
+  for (const auto* row : {&live, &hostile, &orphan, &bare}) {
+    for (const bool include_config : {false, true}) {
+      const status::ViewOptions view{k_now, 5 * core::k_minute, include_config};
+      std::string text;
+      status::append_status_record(text, *row, view);
+      CAPTURE(row->id);
+      CHECK(text == dump(status::status_record(*row, view)));
+      CHECK(nlohmann::json::parse(text).at("orphan") == row->orphan());
+    }
+  }
+}

@@ -17,6 +17,9 @@ TEST_CASE("timestamps are written in Go's layout in UTC with trailing fraction z
   CHECK(format_go_timestamp(0) == "1970-01-01 00:00:00+00:00");
   CHECK(format_go_timestamp(-1) == "1969-12-31 23:59:59.999999999+00:00");
   CHECK(format_rfc3339(k_noon + 250 * k_millisecond) == "2024-05-01T12:00:00.25Z");
+  // The ends of int64 nanoseconds.
+  CHECK(format_rfc3339(INT64_MAX) == "2262-04-11T23:47:16.854775807Z");
+  CHECK(format_rfc3339(INT64_MIN) == "1677-09-21T00:12:43.145224192Z");
 }
 
 TEST_CASE("timestamp text is read in the layouts other writers leave") {

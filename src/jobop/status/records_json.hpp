@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <optional>
+#include <string>
 
 // The JSON records every command prints (docs/cli.md lists each field). The
 // shapes are a contract with scripts: a field is always present (null when it
@@ -29,6 +30,12 @@ struct ViewOptions {
 // and, when asked, config. Strings keep the metastore's bytes (dump with
 // error_handler_t::replace).
 nlohmann::json status_record(const store::StatusRow& row, const ViewOptions& options);
+
+// Append the status record of `row` to `out` as compact JSON: the same bytes
+// as dumping status_record() with error_handler_t::replace, without building
+// the object (listing a million jobs spends its time here).
+void append_status_record(std::string& out, const store::StatusRow& row,
+                          const ViewOptions& options);
 
 // Return the cancel record of `result`: the status record of its row (or only
 // the id for a missing job) plus changed, forced, and `failure` ({code, message,
