@@ -134,9 +134,16 @@ void run_cancel(CancelFlags& flags, Globals& globals) {
   CancelCounts counts;
   if (!wait) {
     // Stream: a bulk cancel of many ids prints each result as its chunk commits.
+    std::string text;
     ops::cancel_jobs(store, ids, options, view.now, [&](const ops::CancelResult& result) {
       account(result, flags, counts, globals);
-      writer->write(status::cancel_record(result, view));
+      if (writer->takes_text()) {
+        text.clear();
+        status::append_cancel_record(text, result, view);
+        writer->write_text(text);
+      } else {
+        writer->write(status::cancel_record(result, view));
+      }
     });
     writer->finish({{"counts", counts.to_json()}, {"dry_run", flags.dry_run}});
     return;

@@ -151,3 +151,26 @@ TEST_CASE("the fast status writer prints the same bytes as dumping the record ob
     }
   }
 }
+
+TEST_CASE("the fast cancel writer prints the same bytes as dumping the cancel record") {
+  const auto dump = [](const nlohmann::json& j) {
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  ops::CancelResult changed;
+  changed.id = "orders";
+  changed.row = canceling_row(k_now);
+  changed.changed = true;
+  ops::CancelResult missing;
+  missing.id = "no\xffsuch";
+  missing.failure = ops::JobFailure{core::ExitCode::not_found, "job.not_found", "job not found"};
+  ops::CancelResult forced = changed;
+  forced.forced = true;
+  forced.row->job->error_message = std::string("on-call: \"stuck\" master");
+  for (const auto* result : {&changed, &missing, &forced}) {
+    const status::ViewOptions view{k_now, 5 * core::k_minute, false};
+    std::string text;
+    status::append_cancel_record(text, *result, view);
+    CAPTURE(result->id);
+    CHECK(text == dump(status::cancel_record(*result, view)));
+  }
+}

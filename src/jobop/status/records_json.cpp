@@ -4,11 +4,24 @@
 #include <jobop/store/codes.hpp>
 #include <jobop/store/timestamp.hpp>
 
+#include <algorithm>
+#include <cstring>
 #include <string>
+#include <vector>
 
 namespace jobop::status {
 
 namespace {
+
+nlohmann::json failure_json(const ops::JobFailure& failure) {
+  return {{"code", failure.code},
+          {"message", failure.message},
+          {"exit_code", core::to_int(failure.exit_code)}};
+}
+
+std::string dump_failure(const ops::JobFailure& failure) {
+  return failure_json(failure).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 std::string name(std::string_view view) {
   return std::string(view);
@@ -74,41 +87,67 @@ private:
   nlohmann::json& m_record;
 };
 
-// Appends compact JSON text, byte for byte what nlohmann's dump (with
-// error_handler_t::replace) prints for the same object.
+// Collects fields as compact JSON text and prints them sorted by key: byte
+// for byte what nlohmann's dump (error_handler_t::replace) prints for the
+// same object, whose keys are sorted too.
 class TextSink {
 public:
-  explicit TextSink(std::string& out) : m_out(out) {}
   void text(const char* key, std::string_view value) {
-    this->key(key);
+    begin(key);
     append_string(value);
   }
   void optional_text(const char* key, const std::optional<std::string>& value) {
     value ? text(key, *value) : null(key);
   }
   void integer(const char* key, std::int64_t value) {
-    this->key(key);
-    m_out += std::to_string(value);
+    begin(key);
+    m_values += std::to_string(value);
   }
   void boolean(const char* key, bool value) {
-    this->key(key);
-    m_out += value ? "true" : "false";
+    begin(key);
+    m_values += value ? "true" : "false";
   }
   void null(const char* key) {
-    this->key(key);
-    m_out += "null";
+    begin(key);
+    m_values += "null";
   }
   void timestamp(const char* key, const std::optional<core::UnixNanos>& t) {
     t ? text(key, store::format_rfc3339(*t)) : null(key);
   }
-  void close() { m_out += m_first ? "{}" : "}"; }
+  // Append a value that is already JSON text.
+  void raw(const char* key, std::string_view json) {
+    begin(key);
+    m_values += json;
+  }
+  // Append the object to `out`.
+  void finish(std::string& out) {
+    if (!m_fields.empty()) {
+      m_fields.back().end = m_values.size();
+    }
+    std::sort(m_fields.begin(), m_fields.end(),
+              [](const Field& a, const Field& b) { return std::strcmp(a.key, b.key) < 0; });
+    out += '{';
+    for (std::size_t i = 0; i < m_fields.size(); ++i) {
+      out += i == 0 ? "\"" : ",\"";
+      out += m_fields[i].key;
+      out += "\":";
+      out.append(m_values, m_fields[i].begin, m_fields[i].end - m_fields[i].begin);
+    }
+    out += '}';
+  }
 
 private:
-  void key(const char* name) {
-    m_out += m_first ? "{\"" : ",\"";
-    m_first = false;
-    m_out += name;
-    m_out += "\":";
+  struct Field {
+    const char* key;
+    std::size_t begin;
+    std::size_t end;
+  };
+
+  void begin(const char* key) {
+    if (!m_fields.empty()) {
+      m_fields.back().end = m_values.size();
+    }
+    m_fields.push_back({key, m_values.size(), 0});
   }
   // Printable ASCII needs no escaping; anything else (control bytes, quotes,
   // UTF-8, invalid bytes) goes through nlohmann so the bytes stay identical.
@@ -116,19 +155,26 @@ private:
     for (const char c : value) {
       const auto byte = static_cast<unsigned char>(c);
       if (byte < 0x20 || byte > 0x7e || c == '"' || c == '\\') {
-        m_out += nlohmann::json(std::string(value))
-                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        m_values += nlohmann::json(std::string(value))
+                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         return;
       }
     }
-    m_out += '"';
-    m_out += value;
-    m_out += '"';
+    m_values += '"';
+    m_values += value;
+    m_values += '"';
   }
 
-  std::string& m_out;
-  bool m_first = true;
+  std::vector<Field> m_fields;
+  std::string m_values;
 };
+
+// Emit what a cancel record adds to the status record of its job.
+template <class Sink>
+void emit_cancel_fields(const ops::CancelResult& result, Sink& sink) {
+  sink.boolean("changed", result.changed);
+  sink.boolean("forced", result.forced);
+}
 
 } // namespace
 
@@ -141,9 +187,22 @@ nlohmann::json status_record(const store::StatusRow& row, const ViewOptions& opt
 
 void append_status_record(std::string& out, const store::StatusRow& row,
                           const ViewOptions& options) {
-  TextSink sink(out);
+  TextSink sink;
   emit_status_fields(row, options, sink);
-  sink.close();
+  sink.finish(out);
+}
+
+void append_cancel_record(std::string& out, const ops::CancelResult& result,
+                          const ViewOptions& options) {
+  TextSink sink;
+  if (result.row) {
+    emit_status_fields(*result.row, options, sink);
+  } else {
+    sink.text("id", result.id);
+  }
+  emit_cancel_fields(result, sink);
+  result.failure ? sink.raw("failure", dump_failure(*result.failure)) : sink.null("failure");
+  sink.finish(out);
 }
 
 nlohmann::json cancel_record(const ops::CancelResult& result, const ViewOptions& options) {
@@ -153,15 +212,9 @@ nlohmann::json cancel_record(const ops::CancelResult& result, const ViewOptions&
   } else {
     record["id"] = result.id;
   }
-  record["changed"] = result.changed;
-  record["forced"] = result.forced;
-  if (result.failure) {
-    record["failure"] = {{"code", result.failure->code},
-                         {"message", result.failure->message},
-                         {"exit_code", core::to_int(result.failure->exit_code)}};
-  } else {
-    record["failure"] = nullptr;
-  }
+  ObjectSink sink(record);
+  emit_cancel_fields(result, sink);
+  record["failure"] = result.failure ? failure_json(*result.failure) : nlohmann::json(nullptr);
   return record;
 }
 

@@ -42,6 +42,11 @@ void append_status_record(std::string& out, const store::StatusRow& row,
 // exit_code} for a job that could not be canceled, else null).
 nlohmann::json cancel_record(const ops::CancelResult& result, const ViewOptions& options);
 
+// Append the cancel record of `result` to `out` as compact JSON: the same
+// bytes as dumping cancel_record() (a bulk cancel prints one per job).
+void append_cancel_record(std::string& out, const ops::CancelResult& result,
+                          const ViewOptions& options);
+
 // Return a tick result item: {id, action, error (null unless any), error_code?}.
 nlohmann::json tick_item(const ops::TickItem& item);
 
