@@ -15,6 +15,15 @@
 namespace jobop::cli {
 
 namespace {
+constexpr const char* k_cancel_examples = R"(Examples:
+  jobop cancel payments-cdc-orders               # request it; a tick sends the cancel
+  jobop cancel --wait=2m payments-cdc-orders      # ...and tick until the master stopped (exit 6 if not)
+  jobop cancel --dry-run a b c                    # what would change; writes nothing
+  jobop status --state running -o jsonl | jq -r .id | jobop cancel -
+  jobop cancel --force --reason "master lost, INC-123" stuck-job   # last resort)";
+} // namespace
+
+namespace {
 
 // How long `--wait` alone waits.
 constexpr const char* k_default_wait = "5m";
@@ -191,6 +200,7 @@ void setup_cancel_command(CLI::App& app, Globals& globals) {
               "a tick sees its master stop; a terminated job is left as it is");
   command->add_option("ID", flags->ids, "Job ids, or - to read them from stdin (one a line)")
     ->required();
+  command->footer(k_cancel_examples);
   auto* dry_run =
     command->add_flag("--dry-run", flags->dry_run, "Say what would change; write nothing");
   auto* force = command->add_flag(

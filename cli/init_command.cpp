@@ -11,6 +11,12 @@
 namespace jobop::cli {
 
 namespace {
+constexpr const char* k_init_examples = R"(Examples:
+  jobop init --db /var/lib/engine/meta.db         # create, or adopt the engine's metastore
+  jobop init --demo --db /tmp/demo.db             # a demo set of jobs in every state)";
+} // namespace
+
+namespace {
 
 struct InitFlags {
   bool demo = false;
@@ -42,6 +48,7 @@ void setup_init_command(CLI::App& app, Globals& globals) {
   auto flags = std::make_shared<InitFlags>();
   auto* command = app.add_subcommand(
     "init", "Create the metastore at --db (or adopt one the engine made: its tables are kept)");
+  command->footer(k_init_examples);
   command->add_flag("--demo", flags->demo,
                     "Also add a small realistic set of jobs: three projects, every type and "
                     "state, fresh and stuck cancellations, an orphan op, a deleted job");

@@ -15,6 +15,14 @@
 namespace jobop::cli {
 
 namespace {
+constexpr const char* k_job_examples = R"(Examples:
+  jobop job put orders --type cdc --state running --project payments --node n1 --epoch 3
+  jobop job set-state orders stopped              # what a job master does when it stops
+  jobop job set-state orders failed --error "panic: out of range"
+  jobop job delete orders                         # soft delete)";
+} // namespace
+
+namespace {
 
 struct JobFlags {
   std::string id;
@@ -79,6 +87,7 @@ void setup_job_command(CLI::App& app, Globals& globals) {
   auto* job =
     app.add_subcommand("job", "Write job rows as the engine does (for tests, demos and repair)");
   job->require_subcommand(1);
+  job->footer(k_job_examples);
 
   auto* put = job->add_subcommand("put", "Insert or update a job row (a deleted one is revived)");
   put->add_option("ID", flags->id, "Job id (1-128 bytes of UTF-8)")->required();

@@ -16,6 +16,14 @@
 namespace jobop::cli {
 
 namespace {
+constexpr const char* k_status_examples = R"(Examples:
+  jobop status -o table                           # every job, for people
+  jobop status payments-cdc-orders                # one job (exit 3 if it does not exist)
+  jobop status --state canceling --stuck-after 2m -o jsonl | jq 'select(.stuck)'
+  jobop status --project payments --op canceling,canceled)";
+} // namespace
+
+namespace {
 
 struct StatusFlags {
   std::vector<std::string> ids;
@@ -117,6 +125,7 @@ void setup_status_command(CLI::App& app, Globals& globals) {
   auto* command = app.add_subcommand(
     "status", "Show jobs with their user-facing state and op (all jobs, or the ids given)");
   command->add_option("ID", flags->ids, "Only these jobs (exit 3 if one does not exist)");
+  command->footer(k_status_examples);
   command
     ->add_option("--state", flags->states,
                  "Only jobs in these states: created, running, canceling, finished, canceled, "

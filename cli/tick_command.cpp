@@ -13,6 +13,15 @@
 namespace jobop::cli {
 
 namespace {
+constexpr const char* k_tick_examples = R"(Examples:
+  jobop tick                                      # one tick, as the engine runs every 15 s
+  jobop tick --dry-run                            # what a tick would do; writes nothing
+  jobop tick --watch --interval 15s               # a JSON line per tick until Ctrl-C
+  jobop tick --until-idle --timeout 5m            # until nothing is canceling (exit 6 if not)
+  jobop tick --router exec --exec /usr/local/bin/notify-master)";
+} // namespace
+
+namespace {
 
 struct TickFlags {
   RouterFlags router;
@@ -73,6 +82,7 @@ void setup_tick_command(CLI::App& app, Globals& globals) {
     "tick", "Drive every canceling op one step, as the engine's Tick does: an orphan becomes "
             "noop, a terminated job's op canceled, a live job's master is sent a cancel");
   add_router_options(*command, flags->router);
+  command->footer(k_tick_examples);
   auto* dry_run = command->add_flag("--dry-run", flags->dry_run,
                                     "Say what a tick would do; write and send nothing");
   command->add_flag(
