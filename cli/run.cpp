@@ -47,6 +47,12 @@ int run(int argc, char** argv) {
                 "How long to wait for another writer of the metastore (Go duration)")
     ->capture_default_str();
 
+  setup_init_command(app, globals);
+  setup_job_command(app, globals);
+  setup_cancel_command(app, globals);
+  setup_status_command(app, globals);
+  setup_tick_command(app, globals);
+
   try {
     app.parse(argc, argv);
     if (app.get_subcommands().empty()) {

@@ -1,0 +1,78 @@
+#include <cli/command_support.hpp>
+
+#include <jobop/core/exceptions.hpp>
+#include <jobop/time/go_duration.hpp>
+
+#include <algorithm>
+
+namespace jobop::cli {
+
+CLI::Validator go_duration_validator(bool positive) {
+  return CLI::Validator(
+    [positive](std::string& text) -> std::string {
+      try {
+        const core::Nanos value = time::parse_go_duration(text);
+        if (positive && value <= 0) {
+          return "duration " + text + " must be greater than zero";
+        }
+        return {};
+      } catch (const core::Error& e) {
+        return e.what();
+      }
+    },
+    "DURATION");
+}
+
+core::Nanos duration_flag(const std::string& text) {
+  return time::parse_go_duration(text);
+}
+
+store::StoreOptions store_options(const Globals& globals) {
+  store::StoreOptions options;
+  try {
+    options.busy_timeout = time::parse_go_duration(globals.busy_timeout);
+  } catch (const core::UsageError& e) {
+    throw core::UsageError("usage", std::string("--busy-timeout: ") + e.what());
+  }
+  if (options.busy_timeout < 0) {
+    throw core::UsageError("usage", "--busy-timeout: " + globals.busy_timeout +
+                                      " is negative; give a duration such as 5s");
+  }
+  return options;
+}
+
+store::Metastore open_store(const Globals& globals, store::OpenMode mode) {
+  return store::Metastore(globals.db_path, mode, store_options(globals));
+}
+
+std::vector<std::string> job_ids_from(const std::vector<std::string>& args, std::istream& in) {
+  const bool from_stdin = std::find(args.begin(), args.end(), "-") != args.end();
+  if (from_stdin && args.size() != 1) {
+    throw core::UsageError("input.stdin_mixed",
+                           "`-` reads the job ids from stdin and cannot be mixed with ids "
+                           "given as arguments");
+  }
+  std::vector<std::string> ids;
+  if (!from_stdin) {
+    ids = args;
+  } else {
+    std::string line;
+    while (std::getline(in, line)) {
+      if (!line.empty() && line.back() == '\r') {
+        line.pop_back();
+      }
+      if (line.find_first_not_of(" \t") == std::string::npos) {
+        continue;
+      }
+      ids.push_back(line);
+    }
+  }
+  if (ids.empty()) {
+    throw core::UsageError("input.no_ids", from_stdin ? "no job id on stdin (one id a line)"
+                                                      : "give at least one job id, or `-` to "
+                                                        "read them from stdin");
+  }
+  return ids;
+}
+
+} // namespace jobop::cli

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <cli/globals.hpp>
+#include <jobop/core/clock.hpp>
+#include <jobop/store/metastore.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <istream>
+#include <string>
+#include <vector>
+
+// Small pieces every metastore subcommand shares: opening the store with the
+// global options, duration flags, and job ids from arguments or stdin.
+namespace jobop::cli {
+
+// Return a CLI11 validator that accepts a Go duration ("15s", "1m30s");
+// with `positive`, zero and negative durations are refused too.
+CLI::Validator go_duration_validator(bool positive = true);
+
+// Return the Go duration `text` of a flag already checked by
+// go_duration_validator.
+core::Nanos duration_flag(const std::string& text);
+
+// Return the store options of the global flags (--busy-timeout parsed).
+store::StoreOptions store_options(const Globals& globals);
+
+// Open the metastore at --db in `mode` with --busy-timeout. Every mode but
+// create_or_adopt refuses a missing file (exit 5) and creates nothing.
+store::Metastore open_store(const Globals& globals, store::OpenMode mode);
+
+// Return the job ids a command was given: `args` as they are, or, when
+// `args` is exactly "-", one id per line of `in` with blank lines skipped
+// (and a trailing CR dropped). Throw core::UsageError (input.no_ids) when
+// there is none, and (input.stdin_mixed) when "-" comes with other ids.
+std::vector<std::string> job_ids_from(const std::vector<std::string>& args, std::istream& in);
+
+} // namespace jobop::cli

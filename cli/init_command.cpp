@@ -1,0 +1,51 @@
+#include <cli/commands.hpp>
+
+#include <cli/command_support.hpp>
+#include <cli/output.hpp>
+#include <jobop/demo/demo_data.hpp>
+#include <jobop/store/metastore.hpp>
+
+#include <iostream>
+#include <memory>
+
+namespace jobop::cli {
+
+namespace {
+
+struct InitFlags {
+  bool demo = false;
+};
+
+void run_init(const InitFlags& flags, const Globals& globals) {
+  const core::UnixNanos now = globals.clock->now();
+  const auto result = store::init_metastore(globals.db_path, store_options(globals));
+  nlohmann::json document = {{"path", result.path},
+                             {"created", result.created_file},
+                             {"adopted", result.adopted},
+                             {"schema_version", result.schema_version},
+                             {"demo", nullptr}};
+  if (flags.demo) {
+    auto store = open_store(globals, store::OpenMode::read_write);
+    const auto demo = demo::seed_demo(store, now);
+    document["demo"] = {
+      {"added", demo.added}, {"jobs", demo.job_ids.size()}, {"canceling", demo.canceling}};
+    if (!demo.added) {
+      document["demo"]["note"] = "the metastore already holds the demo jobs; nothing was added";
+    }
+  }
+  print_json_line(std::cout, document);
+}
+
+} // namespace
+
+void setup_init_command(CLI::App& app, Globals& globals) {
+  auto flags = std::make_shared<InitFlags>();
+  auto* command = app.add_subcommand(
+    "init", "Create the metastore at --db (or adopt one the engine made: its tables are kept)");
+  command->add_flag("--demo", flags->demo,
+                    "Also add a small realistic set of jobs: three projects, every type and "
+                    "state, fresh and stuck cancellations, an orphan op, a deleted job");
+  command->callback([flags, &globals] { run_init(*flags, globals); });
+}
+
+} // namespace jobop::cli

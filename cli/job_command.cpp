@@ -1,0 +1,117 @@
+#include <cli/commands.hpp>
+
+#include <cli/command_support.hpp>
+#include <cli/output.hpp>
+#include <jobop/core/exceptions.hpp>
+#include <jobop/status/records_json.hpp>
+#include <jobop/store/codes.hpp>
+#include <jobop/store/job_id.hpp>
+#include <jobop/store/metastore.hpp>
+
+#include <iostream>
+#include <memory>
+#include <optional>
+
+namespace jobop::cli {
+
+namespace {
+
+struct JobFlags {
+  std::string id;
+  std::string type;
+  std::string state;
+  std::string project = "default";
+  std::string node;
+  std::string address;
+  std::int64_t epoch = 0;
+  std::optional<std::string> error;
+  std::optional<std::string> config;
+};
+
+// Print the job `id` as `status` shows it, with `extra` fields added.
+void print_job(store::Metastore& store, const std::string& id, core::UnixNanos now,
+               const nlohmann::json& extra) {
+  const auto rows = store.find_jobs({id});
+  nlohmann::json record =
+    rows.front() ? status::status_record(*rows.front(), {now}) : nlohmann::json{{"id", id}};
+  record.update(extra);
+  print_json_line(std::cout, record);
+}
+
+void run_put(const JobFlags& flags, const Globals& globals) {
+  store::JobSpec spec;
+  spec.id = flags.id;
+  spec.type = store::parse_job_type(flags.type);
+  spec.state = store::parse_job_state(flags.state);
+  spec.project_id = flags.project;
+  spec.node_id = flags.node;
+  spec.address = flags.address;
+  spec.epoch = flags.epoch;
+  spec.error_message = flags.error;
+  spec.config = flags.config;
+  store::validate_job_id(spec.id);
+  auto store = open_store(globals, store::OpenMode::read_write);
+  const core::UnixNanos now = globals.clock->now();
+  const bool inserted = store.put_job(spec, now);
+  print_job(store, spec.id, now, {{"inserted", inserted}});
+}
+
+void run_set_state(const JobFlags& flags, const Globals& globals) {
+  const store::JobState state = store::parse_job_state(flags.state);
+  store::validate_job_id(flags.id);
+  auto store = open_store(globals, store::OpenMode::read_write);
+  const core::UnixNanos now = globals.clock->now();
+  store.set_job_state(flags.id, state, flags.error, now);
+  print_job(store, flags.id, now, nlohmann::json::object());
+}
+
+void run_delete(const JobFlags& flags, const Globals& globals) {
+  store::validate_job_id(flags.id);
+  auto store = open_store(globals, store::OpenMode::read_write);
+  store.delete_job(flags.id, globals.clock->now());
+  print_json_line(std::cout, {{"id", flags.id}, {"deleted", true}});
+}
+
+} // namespace
+
+void setup_job_command(CLI::App& app, Globals& globals) {
+  auto flags = std::make_shared<JobFlags>();
+  auto* job =
+    app.add_subcommand("job", "Write job rows as the engine does (for tests, demos and repair)");
+  job->require_subcommand(1);
+
+  auto* put = job->add_subcommand("put", "Insert or update a job row (a deleted one is revived)");
+  put->add_option("ID", flags->id, "Job id (1-128 bytes of UTF-8)")->required();
+  put
+    ->add_option("--type", flags->type,
+                 "JobManager, CVSDemo, FakeJob, DM, CDC (any case, - and _ ignored) or 1-5")
+    ->required();
+  put
+    ->add_option("--state", flags->state,
+                 "created|running|finished|canceled|failed, uninit|init|stopped, or 1-5")
+    ->required();
+  put->add_option("--project", flags->project, "Project id")->capture_default_str();
+  put->add_option("--node", flags->node, "Node id of the job's master");
+  put->add_option("--address", flags->address, "Address of the job's master");
+  put->add_option("--epoch", flags->epoch, "Epoch of the job's master")
+    ->check(CLI::NonNegativeNumber);
+  put->add_option("--error", flags->error, "Error message");
+  put->add_option("--config", flags->config, "The config blob (may hold credentials)");
+  put->callback([flags, &globals] { run_put(*flags, globals); });
+
+  auto* set_state = job->add_subcommand(
+    "set-state", "Set a job's state, as its master does when it stops, finishes or fails");
+  set_state->add_option("ID", flags->id, "Job id")->required();
+  set_state
+    ->add_option("STATE", flags->state,
+                 "created|running|finished|canceled|failed, uninit|init|stopped, or 1-5")
+    ->required();
+  set_state->add_option("--error", flags->error, "Error message to record");
+  set_state->callback([flags, &globals] { run_set_state(*flags, globals); });
+
+  auto* remove = job->add_subcommand("delete", "Soft-delete a job (set its `deleted` time)");
+  remove->add_option("ID", flags->id, "Job id")->required();
+  remove->callback([flags, &globals] { run_delete(*flags, globals); });
+}
+
+} // namespace jobop::cli

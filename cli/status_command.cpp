@@ -1,0 +1,136 @@
+#include <cli/commands.hpp>
+
+#include <cli/command_support.hpp>
+#include <cli/diagnostics.hpp>
+#include <cli/output.hpp>
+#include <jobop/status/records_json.hpp>
+#include <jobop/store/codes.hpp>
+#include <jobop/store/job_id.hpp>
+#include <jobop/store/metastore.hpp>
+
+#include <iostream>
+#include <map>
+#include <memory>
+#include <unordered_set>
+
+namespace jobop::cli {
+
+namespace {
+
+struct StatusFlags {
+  std::vector<std::string> ids;
+  std::vector<std::string> states;
+  std::vector<std::string> ops;
+  std::vector<std::string> projects;
+  std::vector<std::string> types;
+  std::string stuck_after = "5m";
+  std::string output = "json";
+  bool include_config = false;
+};
+
+const std::vector<Column>& status_columns() {
+  static const std::vector<Column> columns = {
+    {"ID", "/id"},           {"STATE", "/state"},        {"OP", "/op"},
+    {"PROJECT", "/project"}, {"TYPE", "/type"},          {"NODE", "/node"},
+    {"EPOCH", "/epoch"},     {"SENDS", "/cancel_sends"}, {"STUCK", "/stuck"},
+    {"ORPHAN", "/orphan"},   {"UPDATED", "/updated_at"}, {"ERROR", "/error"}};
+  return columns;
+}
+
+store::StatusFilter filter_from(const StatusFlags& flags) {
+  store::StatusFilter filter;
+  for (const auto& id : flags.ids) {
+    store::validate_job_id(id);
+  }
+  filter.ids = flags.ids;
+  for (const auto& state : flags.states) {
+    filter.states.push_back(store::parse_user_state(state));
+  }
+  for (const auto& op : flags.ops) {
+    filter.ops.push_back(store::parse_op_status(op));
+  }
+  for (const auto& type : flags.types) {
+    filter.types.push_back(store::parse_job_type(type));
+  }
+  filter.projects = flags.projects;
+  filter.include_config = flags.include_config;
+  return filter;
+}
+
+void run_status(const StatusFlags& flags, Globals& globals) {
+  const auto filter = filter_from(flags);
+  status::ViewOptions view;
+  view.stuck_after = duration_flag(flags.stuck_after);
+  view.include_config = flags.include_config;
+  auto store = open_store(globals, store::OpenMode::read_only);
+  view.now = globals.clock->now();
+
+  const auto format = parse_output_format(flags.output);
+  auto writer = make_record_writer(format, std::cout, "jobs", status_columns(),
+                                   format == OutputFormat::table && stdout_wants_colour());
+  std::size_t count = 0;
+  std::size_t stuck = 0;
+  std::map<std::string, std::size_t> by_state;
+  std::unordered_set<std::string> seen;
+  store.for_each_status_row(filter, [&](const store::StatusRow& row) {
+    auto record = status::status_record(row, view);
+    ++count;
+    stuck += record["stuck"].get<bool>() ? 1 : 0;
+    ++by_state[row.orphan() ? std::string("orphan")
+                            : std::string(store::user_state_name(row.state()))];
+    if (!filter.ids.empty()) {
+      seen.insert(row.id);
+    }
+    writer->write(record);
+  });
+
+  // Named ids that matched nothing: missing (exit 3), or filtered out.
+  std::vector<std::string> unseen;
+  for (const auto& id : filter.ids) {
+    if (seen.count(id) == 0) {
+      unseen.push_back(id);
+    }
+  }
+  if (!unseen.empty()) {
+    const auto rows = store.find_jobs(unseen);
+    for (std::size_t i = 0; i < unseen.size(); ++i) {
+      if (!rows[i]) {
+        write_diagnostic(std::cerr, "error", "job.not_found", "job " + unseen[i] + " not found",
+                         {{"id", unseen[i]}});
+        globals.fail_with(core::ExitCode::not_found);
+      }
+    }
+  }
+  writer->finish({{"count", count}, {"stuck", stuck}, {"by_state", by_state}});
+}
+
+} // namespace
+
+void setup_status_command(CLI::App& app, Globals& globals) {
+  auto flags = std::make_shared<StatusFlags>();
+  auto* command = app.add_subcommand(
+    "status", "Show jobs with their user-facing state and op (all jobs, or the ids given)");
+  command->add_option("ID", flags->ids, "Only these jobs (exit 3 if one does not exist)");
+  command
+    ->add_option("--state", flags->states,
+                 "Only jobs in these states: created, running, canceling, finished, canceled, "
+                 "failed (engine names and numbers too); repeat or comma-separate")
+    ->delimiter(',');
+  command
+    ->add_option("--op", flags->ops,
+                 "Only jobs whose op is one of: none, noop, canceling, canceled")
+    ->delimiter(',');
+  command->add_option("--project", flags->projects, "Only jobs of these projects")->delimiter(',');
+  command->add_option("--type", flags->types, "Only jobs of these types")->delimiter(',');
+  command
+    ->add_option("--stuck-after", flags->stuck_after,
+                 "A job canceling for this long looks stuck (field `stuck`)")
+    ->check(go_duration_validator())
+    ->capture_default_str();
+  command->add_flag("--include-config", flags->include_config,
+                    "Add the `config` field (it may hold credentials)");
+  add_output_option(*command, flags->output);
+  command->callback([flags, &globals] { run_status(*flags, globals); });
+}
+
+} // namespace jobop::cli
