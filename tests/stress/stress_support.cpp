@@ -12,6 +12,18 @@
 
 namespace jobop::stress {
 
+bool sanitized_build() {
+#ifdef JOBOP_STRESS_SANITIZED
+  return true;
+#else
+  return false;
+#endif
+}
+
+std::size_t env_count(const char* name, std::size_t fallback, std::size_t sanitized_fallback) {
+  return env_count(name, sanitized_build() ? sanitized_fallback : fallback);
+}
+
 std::size_t env_count(const char* name, std::size_t fallback) {
   const char* text = std::getenv(name);
   if (text == nullptr || *text == '\0') {

@@ -17,9 +17,15 @@
 // back with plain SQL, so that the checks do not trust the code under test.
 namespace jobop::stress {
 
-// Return the value of the environment variable `name` as a count, or
-// `fallback` when it is unset. The CI defaults keep each test under a minute
-// on 2 cores, even under ASan; raise them by hand for a longer run.
+// True in the AddressSanitizer + UBSan build (JOBOP_STRESS_SANITIZED), where
+// every process runs several times slower.
+bool sanitized_build();
+
+// Return the value of the environment variable `name` as a count, or the
+// default: `fallback`, or `sanitized_fallback` in the sanitized build. The
+// defaults keep each test under a minute on 2 cores in CI; raise them by
+// hand for a longer run.
+std::size_t env_count(const char* name, std::size_t fallback, std::size_t sanitized_fallback);
 std::size_t env_count(const char* name, std::size_t fallback);
 
 // Return JOBOP_STRESS_SEED, or a fixed seed: runs are reproducible.

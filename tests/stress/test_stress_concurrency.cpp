@@ -97,13 +97,13 @@ std::string join_failures(const std::vector<std::string>& failures) {
 TEST_SUITE("concurrency") {
 
   TEST_CASE("many processes cancel, tick and stop the same jobs at once and lose no update") {
-    const std::size_t n_jobs = stress::env_count("JOBOP_STRESS_JOBS", 2000);
+    const std::size_t n_jobs = stress::env_count("JOBOP_STRESS_JOBS", 3000, 1000);
     const std::size_t n_bulk = stress::env_count("JOBOP_STRESS_BULK_CANCELLERS", 4);
     const std::size_t bulk_rounds =
       std::max<std::size_t>(1, stress::env_count("JOBOP_STRESS_BULK_ROUNDS", 4));
     const std::size_t n_single = stress::env_count("JOBOP_STRESS_SINGLE_CANCELLERS", 4);
-    const std::size_t single_ids = stress::env_count("JOBOP_STRESS_SINGLE_IDS", 15);
-    const std::size_t cli_stop_budget = stress::env_count("JOBOP_STRESS_MASTER_CLI_STOPS", 150);
+    const std::size_t single_ids = stress::env_count("JOBOP_STRESS_SINGLE_IDS", 15, 8);
+    const std::size_t cli_stop_budget = stress::env_count("JOBOP_STRESS_MASTER_CLI_STOPS", 150, 40);
     const std::uint64_t seed = stress::stress_seed();
     REQUIRE(n_bulk + n_single >= 1);
 
@@ -259,6 +259,7 @@ TEST_SUITE("concurrency") {
     CHECK(stress::integrity_check(db) == "ok");
 
     nlohmann::json figures = {{"test", "concurrency"},
+                              {"sanitized", stress::sanitized_build()},
                               {"jobs", n_jobs},
                               {"seed", seed},
                               {"processes", tally.m_processes},

@@ -88,11 +88,10 @@ std::chrono::microseconds random_delay(std::mt19937_64& random, double full_run_
 
 } // namespace
 
-TEST_SUITE("kill9") {
-
+TEST_SUITE("kill9_cancel") {
   TEST_CASE("kill -9 of a bulk cancel leaves each job untouched or canceling; a rerun finishes") {
-    const std::size_t n_jobs = stress::env_count("JOBOP_STRESS_KILL_CANCEL_JOBS", 20000);
-    const std::size_t n_kills = stress::env_count("JOBOP_STRESS_KILLS", 30);
+    const std::size_t n_jobs = stress::env_count("JOBOP_STRESS_KILL_CANCEL_JOBS", 20000, 6000);
+    const std::size_t n_kills = stress::env_count("JOBOP_STRESS_KILLS", 30, 12);
     const std::size_t per_round =
       std::max<std::size_t>(1, stress::env_count("JOBOP_STRESS_KILLS_PER_ROUND", 5));
     const std::uint64_t seed = stress::stress_seed();
@@ -212,6 +211,7 @@ TEST_SUITE("kill9") {
     }
     CHECK(kills == n_kills);
     const nlohmann::json figures = {{"test", "kill9 cancel"},
+                                    {"sanitized", stress::sanitized_build()},
                                     {"jobs", n_jobs},
                                     {"seed", seed},
                                     {"kills", kills},
@@ -221,10 +221,12 @@ TEST_SUITE("kill9") {
                                     {"seconds", stress::seconds_since(start)}};
     std::cout << figures.dump() << std::endl;
   }
+}
 
+TEST_SUITE("kill9_tick") {
   TEST_CASE("kill -9 of a tick leaves each op untouched or fully done; a rerun finishes") {
-    const std::size_t n_jobs = stress::env_count("JOBOP_STRESS_KILL_TICK_JOBS", 6000);
-    const std::size_t n_kills = stress::env_count("JOBOP_STRESS_KILLS", 30);
+    const std::size_t n_jobs = stress::env_count("JOBOP_STRESS_KILL_TICK_JOBS", 12000, 9000);
+    const std::size_t n_kills = stress::env_count("JOBOP_STRESS_KILLS", 30, 12);
     const std::uint64_t seed = stress::stress_seed() + 1;
     std::mt19937_64 random(seed);
 
@@ -346,6 +348,7 @@ TEST_SUITE("kill9") {
     }
     CHECK(kills == n_kills);
     const nlohmann::json figures = {{"test", "kill9 tick"},
+                                    {"sanitized", stress::sanitized_build()},
                                     {"jobs", n_jobs},
                                     {"seed", seed},
                                     {"kills", kills},
