@@ -192,7 +192,9 @@ Child::Child(const std::vector<std::string>& argv, const ChildOptions& options) 
 Child::~Child() {
   if (m_pid > 0) {
     ::kill(m_pid, SIGKILL);
-    wait();
+    int status = 0;
+    while (waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {
+    }
   }
 }
 
@@ -233,7 +235,12 @@ bool Child::try_wait() {
 int Child::wait() {
   if (m_pid > 0) {
     int status = 0;
-    while (waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {
+    pid_t done = -1;
+    while ((done = waitpid(m_pid, &status, 0)) < 0 && errno == EINTR) {
+    }
+    if (done != m_pid) {
+      m_pid = -1;
+      throw std::runtime_error(std::string("waitpid failed: ") + std::strerror(errno));
     }
     record(status);
   }
