@@ -3,10 +3,13 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
+#include <fstream>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sstream>
 #include <stdexcept>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -140,6 +143,125 @@ ProcessResult run_jobop(const std::vector<std::string>& args, const std::string&
   std::vector<std::string> argv{jobop_binary()};
   argv.insert(argv.end(), args.begin(), args.end());
   return run_process(argv, input, env);
+}
+
+namespace {
+
+// Return this process's environment followed by `extra`.
+std::vector<std::string> environment_with(const std::vector<std::string>& extra) {
+  std::vector<std::string> out;
+  for (char** e = environ; *e != nullptr; ++e) {
+    out.emplace_back(*e);
+  }
+  out.insert(out.end(), extra.begin(), extra.end());
+  return out;
+}
+
+std::vector<char*> pointers_to(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (auto& s : strings) {
+    out.push_back(s.data());
+  }
+  out.push_back(nullptr);
+  return out;
+}
+
+} // namespace
+
+Child::Child(const std::vector<std::string>& argv, const ChildOptions& options) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  const auto or_null = [](const std::string& path) { return path.empty() ? "/dev/null" : path; };
+  const std::string in = or_null(options.stdin_path);
+  const std::string out = or_null(options.stdout_path);
+  const std::string err = or_null(options.stderr_path);
+  posix_spawn_file_actions_addopen(&actions, 0, in.c_str(), O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  if (!options.cwd.empty()) {
+    posix_spawn_file_actions_addchdir_np(&actions, options.cwd.c_str());
+  }
+  std::vector<std::string> env = environment_with(options.env);
+  std::vector<std::string> args = argv;
+  auto envp = pointers_to(env);
+  auto argp = pointers_to(args);
+  const int rc = posix_spawn(&m_pid, argp[0], &actions, nullptr, argp.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) {
+    m_pid = -1;
+    throw std::runtime_error("cannot run " + argv[0] + ": " + std::strerror(rc));
+  }
+}
+
+Child::~Child() {
+  if (m_pid > 0) {
+    ::kill(m_pid, SIGKILL);
+    int status = 0;
+    while (waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+}
+
+Child::Child(Child&& other) noexcept
+  : m_pid(other.m_pid), m_exit_code(other.m_exit_code), m_signal(other.m_signal) {
+  other.m_pid = -1;
+}
+
+void Child::kill(int signal) {
+  if (m_pid > 0) {
+    ::kill(m_pid, signal);
+  }
+}
+
+void Child::record(int status) {
+  m_pid = -1;
+  if (WIFSIGNALED(status)) {
+    m_signal = WTERMSIG(status);
+    m_exit_code = 128 + m_signal;
+  } else {
+    m_exit_code = WEXITSTATUS(status);
+  }
+}
+
+bool Child::try_wait() {
+  if (m_pid <= 0) {
+    return true;
+  }
+  int status = 0;
+  const pid_t done = waitpid(m_pid, &status, WNOHANG);
+  if (done == m_pid) {
+    record(status);
+    return true;
+  }
+  return false;
+}
+
+int Child::wait() {
+  if (m_pid > 0) {
+    int status = 0;
+    pid_t done = -1;
+    while ((done = waitpid(m_pid, &status, 0)) < 0 && errno == EINTR) {
+    }
+    if (done != m_pid) {
+      m_pid = -1;
+      throw std::runtime_error(std::string("waitpid failed: ") + std::strerror(errno));
+    }
+    record(status);
+  }
+  return m_exit_code;
+}
+
+Child spawn_jobop(const std::vector<std::string>& args, const ChildOptions& options) {
+  std::vector<std::string> argv{jobop_binary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return Child(argv, options);
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
 }
 
 TempDir::TempDir() {

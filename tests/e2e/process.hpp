@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <sys/types.h>
 #include <utility>
 #include <vector>
 
@@ -24,6 +25,57 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
 // Run jobop with `args`.
 ProcessResult run_jobop(const std::vector<std::string>& args, const std::string& input = "",
                         const std::vector<std::string>& env = {});
+
+// Where a Child's standard streams go and where it runs. Empty paths mean
+// /dev/null (stdin, stdout, stderr) or this process's directory (cwd).
+struct ChildOptions {
+  std::string stdin_path;
+  std::string stdout_path;
+  std::string stderr_path;
+  std::string cwd;
+  // Extra environment entries ("NAME=value").
+  std::vector<std::string> env;
+};
+
+// A child process that runs while the test goes on, so that it can be killed
+// at any moment or run alongside others. Its streams are files, not pipes:
+// what it wrote before a kill is still there to read, and nothing can block
+// on a full pipe. A running child is killed with SIGKILL and reaped when this
+// object goes away.
+class Child {
+public:
+  Child(const std::vector<std::string>& argv, const ChildOptions& options);
+  ~Child();
+  Child(Child&& other) noexcept;
+  Child& operator=(Child&&) = delete;
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+
+  pid_t pid() const { return m_pid; }
+  // Send `signal`; do nothing once the child was reaped.
+  void kill(int signal);
+  // Reap the child if it has ended and return true then.
+  bool try_wait();
+  // Wait for the end; return the exit code, or 128 + the signal that killed it.
+  int wait();
+  // True once reaped, with the way it ended.
+  bool reaped() const { return m_pid <= 0; }
+  bool killed_by_signal() const { return m_signal != 0; }
+  int exit_code() const { return m_exit_code; }
+
+private:
+  void record(int status);
+
+  pid_t m_pid = -1;
+  int m_exit_code = -1;
+  int m_signal = 0;
+};
+
+// Start jobop with `args` as a Child.
+Child spawn_jobop(const std::vector<std::string>& args, const ChildOptions& options);
+
+// Return the whole content of the file at `path` ("" if it does not exist).
+std::string read_file(const std::string& path);
 
 // A fresh empty directory that is removed when this object goes away.
 class TempDir {

@@ -1,0 +1,275 @@
+// Many jobop processes on one metastore at once: bulk and one-by-one
+// cancels, two tick loops and a job master stopping canceling jobs. Sizes:
+// JOBOP_STRESS_JOBS, JOBOP_STRESS_BULK_CANCELLERS, JOBOP_STRESS_BULK_ROUNDS,
+// JOBOP_STRESS_SINGLE_CANCELLERS, JOBOP_STRESS_SINGLE_IDS,
+// JOBOP_STRESS_MASTER_CLI_STOPS (see docs/reliability.md).
+#include "process.hpp"
+#include "stress_support.hpp"
+
+#include <jobop/store/metastore.hpp>
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <csignal>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <random>
+#include <thread>
+
+using jobop::test::ChildOptions;
+using jobop::test::run_jobop;
+using jobop::test::spawn_jobop;
+using jobop::test::TempDir;
+namespace stress = jobop::stress;
+
+namespace {
+
+// What every process did, gathered by the threads that ran them.
+class Tally {
+public:
+  // Count a finished process; remember it as a failure unless it exited 0.
+  void ended(const std::string& what, int exit_code, const std::string& err) {
+    std::lock_guard lock(m_mutex);
+    ++m_processes;
+    if (exit_code != 0) {
+      m_failures.push_back(what + ": exit " + std::to_string(exit_code) + ": " + err);
+    }
+  }
+  // Count the records of a `cancel -o jsonl` output.
+  void cancel_output(const std::string& out) {
+    const auto lines = stress::complete_json_lines(out);
+    std::lock_guard lock(m_mutex);
+    for (const auto& line : lines) {
+      ++m_cancel_records;
+      if (line.at("changed").get<bool>()) {
+        ++m_cancel_changed[line.at("id").get<std::string>()];
+      }
+    }
+  }
+  // Count the items of the tick documents (one a line) in `out`.
+  void tick_output(const std::string& out) {
+    const auto lines = stress::complete_json_lines(out);
+    std::lock_guard lock(m_mutex);
+    for (const auto& line : lines) {
+      ++m_ticks;
+      for (const auto& item : line.at("items")) {
+        ++m_tick_items;
+        if (item.at("action") == "canceled") {
+          ++m_tick_canceled[item.at("id").get<std::string>()];
+        }
+      }
+    }
+  }
+  void stopped(const std::string& id, bool through_cli) {
+    std::lock_guard lock(m_mutex);
+    ++m_stopped[id];
+    ++(through_cli ? m_cli_stops : m_api_stops);
+  }
+
+  std::size_t m_processes = 0;
+  std::vector<std::string> m_failures;
+  std::size_t m_cancel_records = 0;
+  std::map<std::string, int> m_cancel_changed;
+  std::size_t m_ticks = 0;
+  std::size_t m_tick_items = 0;
+  std::map<std::string, int> m_tick_canceled;
+  std::map<std::string, int> m_stopped;
+  std::size_t m_cli_stops = 0;
+  std::size_t m_api_stops = 0;
+
+private:
+  std::mutex m_mutex;
+};
+
+std::string join_failures(const std::vector<std::string>& failures) {
+  std::string text;
+  for (const auto& f : failures) {
+    text += f + "\n";
+  }
+  return text;
+}
+
+} // namespace
+
+TEST_SUITE("concurrency") {
+
+  TEST_CASE("many processes cancel, tick and stop the same jobs at once and lose no update") {
+    const std::size_t n_jobs = stress::env_count("JOBOP_STRESS_JOBS", 3000, 1000);
+    const std::size_t n_bulk = stress::env_count("JOBOP_STRESS_BULK_CANCELLERS", 4);
+    const std::size_t bulk_rounds =
+      std::max<std::size_t>(1, stress::env_count("JOBOP_STRESS_BULK_ROUNDS", 4));
+    const std::size_t n_single = stress::env_count("JOBOP_STRESS_SINGLE_CANCELLERS", 4);
+    const std::size_t single_ids = stress::env_count("JOBOP_STRESS_SINGLE_IDS", 15, 8);
+    const std::size_t cli_stop_budget = stress::env_count("JOBOP_STRESS_MASTER_CLI_STOPS", 150, 40);
+    const std::uint64_t seed = stress::stress_seed();
+    REQUIRE(n_bulk + n_single >= 1);
+
+    TempDir dir;
+    const std::string db = dir.file("jobop.db");
+    const auto ids = stress::job_ids(n_jobs);
+    stress::seed_running_jobs(db, ids);
+    const auto start = std::chrono::steady_clock::now();
+
+    Tally tally;
+    std::atomic<bool> cancellers_done{false};
+    std::atomic<bool> master_done{false};
+
+    // Bulk cancellers: each covers every job over its rounds, in its own order.
+    std::vector<std::thread> cancellers;
+    for (std::size_t k = 0; k < n_bulk; ++k) {
+      cancellers.emplace_back([&, k] {
+        std::vector<std::string> order = ids;
+        std::shuffle(order.begin(), order.end(), std::mt19937_64(seed + k));
+        const std::size_t per_round = (order.size() + bulk_rounds - 1) / bulk_rounds;
+        for (std::size_t r = 0; r < bulk_rounds; ++r) {
+          const std::size_t begin = std::min(order.size(), r * per_round);
+          const std::size_t end = std::min(order.size(), begin + per_round);
+          const std::string base = dir.file("bulk-" + std::to_string(k) + "-" + std::to_string(r));
+          stress::write_lines(base + ".in", {order.begin() + static_cast<std::ptrdiff_t>(begin),
+                                             order.begin() + static_cast<std::ptrdiff_t>(end)});
+          auto child =
+            spawn_jobop({"--db", db, "cancel", "-", "-o", "jsonl"},
+                        ChildOptions{base + ".in", base + ".out", base + ".err", "", {}});
+          const int code = child.wait();
+          tally.ended("cancel - (bulk " + std::to_string(k) + ")", code,
+                      jobop::test::read_file(base + ".err"));
+          tally.cancel_output(jobop::test::read_file(base + ".out"));
+        }
+      });
+    }
+    // One-by-one cancellers: a process per id, as a hand at a shell would.
+    for (std::size_t k = 0; k < n_single; ++k) {
+      cancellers.emplace_back([&, k] {
+        std::mt19937_64 random(seed + 100 + k);
+        std::uniform_int_distribution<std::size_t> pick(0, ids.size() - 1);
+        for (std::size_t i = 0; i < single_ids; ++i) {
+          const std::string& id = ids[pick(random)];
+          const auto r = run_jobop({"--db", db, "cancel", id, "-o", "jsonl"});
+          tally.ended("cancel " + id, r.exit_code, r.err);
+          tally.cancel_output(r.out);
+        }
+      });
+    }
+
+    // Tick loop 1: one long `tick --watch`, stopped with SIGTERM at the end.
+    auto watch =
+      spawn_jobop({"--db", db, "tick", "--watch", "--interval", "50ms"},
+                  ChildOptions{"", dir.file("watch.out"), dir.file("watch.err"), "", {}});
+    // Tick loop 2: `tick --until-idle` again and again.
+    std::thread repeat([&] {
+      while (!master_done.load()) {
+        const auto r = run_jobop({"--db", db, "tick", "--until-idle", "--interval", "50ms"});
+        tally.ended("tick --until-idle", r.exit_code, r.err);
+        tally.tick_output(r.out);
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    });
+
+    // The job master: stop every job it sees canceling, once. The first
+    // stops go through `jobop job set-state`, the rest through the core API
+    // on its own connection, as the engine's masters write the store.
+    std::thread master([&] {
+      std::size_t cli_left = cli_stop_budget;
+      std::optional<jobop::store::Metastore> store;
+      for (;;) {
+        const bool no_more_cancels = cancellers_done.load();
+        const auto r = run_jobop({"--db", db, "status", "--state", "canceling", "-o", "jsonl"});
+        tally.ended("status --state canceling", r.exit_code, r.err);
+        const auto lines = stress::complete_json_lines(r.out);
+        if (lines.empty()) {
+          if (no_more_cancels) {
+            break;
+          }
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+          continue;
+        }
+        for (const auto& line : lines) {
+          const std::string id = line.at("id").get<std::string>();
+          if (cli_left > 0) {
+            --cli_left;
+            const auto s = run_jobop({"--db", db, "job", "set-state", id, "stopped"});
+            tally.ended("job set-state " + id + " stopped", s.exit_code, s.err);
+            if (s.exit_code == 0) {
+              tally.stopped(id, true);
+            }
+            continue;
+          }
+          if (!store) {
+            store.emplace(db, jobop::store::OpenMode::read_write);
+          }
+          store->set_job_state(id, jobop::store::JobState::stopped, std::nullopt,
+                               jobop::core::SystemClock().now());
+          tally.stopped(id, false);
+        }
+      }
+      master_done.store(true);
+    });
+
+    for (auto& t : cancellers) {
+      t.join();
+    }
+    cancellers_done.store(true);
+    master.join();
+    repeat.join();
+    watch.kill(SIGTERM);
+    tally.ended("tick --watch", watch.wait(), jobop::test::read_file(dir.file("watch.err")));
+    tally.tick_output(jobop::test::read_file(dir.file("watch.out")));
+    const auto final_tick = run_jobop({"--db", db, "tick"});
+    tally.ended("final tick", final_tick.exit_code, final_tick.err);
+    tally.tick_output(final_tick.out);
+    const double seconds = stress::seconds_since(start);
+
+    INFO("failures:\n" << join_failures(tally.m_failures));
+    CHECK(tally.m_failures.empty());
+
+    // Every job was asked to cancel by many processes; exactly one of them
+    // changed it, the master stopped it once, and exactly one tick made its
+    // op canceled: no update lost, none applied twice.
+    std::size_t wrong = 0;
+    for (const auto& id : ids) {
+      const bool ok = tally.m_cancel_changed[id] == 1 && tally.m_stopped[id] == 1 &&
+                      tally.m_tick_canceled[id] == 1;
+      if (!ok && wrong++ < 5) {
+        CHECK_MESSAGE(ok, id << ": changed by " << tally.m_cancel_changed[id]
+                             << " cancels, stopped " << tally.m_stopped[id]
+                             << " times, canceled by " << tally.m_tick_canceled[id] << " ticks");
+      }
+    }
+    CHECK(wrong == 0);
+
+    const auto status = run_jobop({"--db", db, "status", "-o", "jsonl"});
+    REQUIRE(status.exit_code == 0);
+    const auto rows = stress::complete_json_lines(status.out);
+    CHECK(rows.size() == n_jobs);
+    std::size_t not_canceled = 0;
+    for (const auto& row : rows) {
+      not_canceled += row.at("state") != "canceled" || row.at("op") != "canceled";
+    }
+    CHECK(not_canceled == 0);
+    const auto stored = stress::read_jobs(db);
+    std::size_t bad_rows = 0;
+    for (const auto& id : ids) {
+      const auto& view = stored.at(id);
+      bad_rows += !(view.live && view.state == 4 && view.op == 3);
+    }
+    CHECK(bad_rows == 0);
+    CHECK(stress::integrity_check(db) == "ok");
+
+    nlohmann::json figures = {{"test", "concurrency"},
+                              {"sanitized", stress::sanitized_build()},
+                              {"jobs", n_jobs},
+                              {"seed", seed},
+                              {"processes", tally.m_processes},
+                              {"concurrent_cancellers", n_bulk + n_single},
+                              {"cancel_records", tally.m_cancel_records},
+                              {"ticks", tally.m_ticks},
+                              {"tick_items", tally.m_tick_items},
+                              {"stops_cli", tally.m_cli_stops},
+                              {"stops_api", tally.m_api_stops},
+                              {"seconds", seconds}};
+    std::cout << figures.dump() << std::endl;
+  }
+}
