@@ -87,7 +87,10 @@ std::uint64_t choose_seed(const BackoffSimOptions& opts) {
     return opts.seed;
   }
   std::random_device device;
-  return (static_cast<std::uint64_t>(device()) << 32) ^ device();
+  // 53 bits: the seed is printed as a JSON number, and jq and JavaScript
+  // read numbers as doubles; a larger seed would come back rounded.
+  const auto wide = (static_cast<std::uint64_t>(device()) << 32) ^ device();
+  return wide & ((std::uint64_t{1} << 53) - 1);
 }
 
 void run_trace(const BackoffSimOptions& opts, const backoff::BackoffConfig& config,

@@ -31,7 +31,7 @@ struct JobFlags {
   std::string project = "default";
   std::string node;
   std::string address;
-  std::int64_t epoch = 0;
+  std::string epoch = "0";
   std::optional<std::string> error;
   std::optional<std::string> config;
 };
@@ -54,7 +54,7 @@ void run_put(const JobFlags& flags, const Globals& globals) {
   spec.project_id = flags.project;
   spec.node_id = flags.node;
   spec.address = flags.address;
-  spec.epoch = flags.epoch;
+  spec.epoch = store::parse_epoch(flags.epoch);
   spec.error_message = flags.error;
   spec.config = flags.config;
   store::validate_job_id(spec.id);
@@ -89,7 +89,9 @@ void setup_job_command(CLI::App& app, Globals& globals) {
   job->require_subcommand(1);
   job->footer(k_job_examples);
 
-  auto* put = job->add_subcommand("put", "Insert or update a job row (a deleted one is revived)");
+  auto* put = job->add_subcommand(
+    "put", "Insert or update a job row as the engine's upsert does: columns not given take their "
+           "defaults (the config blob is kept); a deleted row is revived");
   put->add_option("ID", flags->id, "Job id (1-128 bytes of UTF-8)")->required();
   put
     ->add_option("--type", flags->type,
@@ -102,8 +104,8 @@ void setup_job_command(CLI::App& app, Globals& globals) {
   put->add_option("--project", flags->project, "Project id")->capture_default_str();
   put->add_option("--node", flags->node, "Node id of the job's master");
   put->add_option("--address", flags->address, "Address of the job's master");
-  put->add_option("--epoch", flags->epoch, "Epoch of the job's master")
-    ->check(CLI::NonNegativeNumber);
+  put->add_option("--epoch", flags->epoch, "Epoch of the job's master (0 to 2^63-1)")
+    ->capture_default_str();
   put->add_option("--error", flags->error, "Error message");
   put->add_option("--config", flags->config, "The config blob (may hold credentials)");
   put->callback([flags, &globals] { run_put(*flags, globals); });

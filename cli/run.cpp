@@ -72,7 +72,10 @@ int run(int argc, char** argv) {
     return report_parse_error(e);
   } catch (const core::Error& e) {
     write_diagnostic(std::cerr, "error", e.code(), e.what(), e.details());
-    return core::to_int(e.exit_code());
+    // With several jobs the exit code is the first failure's: a job that
+    // failed before this error (e.g. a --wait deadline) keeps its code.
+    globals.fail_with(e.exit_code());
+    return core::to_int(globals.exit_code);
   } catch (const std::exception& e) {
     write_diagnostic(std::cerr, "error", "internal", e.what());
     return core::to_int(core::ExitCode::internal);

@@ -109,7 +109,7 @@ void run_status(const StatusFlags& flags, Globals& globals) {
     const auto rows = store.find_jobs(unseen);
     for (std::size_t i = 0; i < unseen.size(); ++i) {
       if (!rows[i]) {
-        write_diagnostic(std::cerr, "error", "job.not_found", "job " + unseen[i] + " not found",
+        write_diagnostic(std::cerr, "error", "job.not_found", "job not found: `" + unseen[i] + "`",
                          {{"id", unseen[i]}});
         globals.fail_with(core::ExitCode::not_found);
       }

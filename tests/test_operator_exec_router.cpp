@@ -6,6 +6,9 @@
 
 #include <doctest/doctest.h>
 
+#include <fstream>
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <sys/stat.h>
 
@@ -86,4 +89,24 @@ TEST_CASE("make_router builds the named router and refuses bad configurations") 
   CHECK(make_router({"exec", "/bin/true", k_second})->name() == "exec");
   CHECK_THROWS_AS(make_router({"exec", "", k_second}), jobop::core::UsageError);
   CHECK_THROWS_AS(make_router({"carrier-pigeon", "", k_second}), jobop::core::UsageError);
+}
+
+TEST_CASE("an exec program that cannot be run is a usage error before any tick") {
+  CHECK(exec_program_problem("/bin/true").empty());
+  CHECK(exec_program_problem("true").empty()); // found in PATH, as posix_spawnp would
+  CHECK(exec_program_problem("/no/such/notify-master") == "no such file");
+  ScratchDir dir;
+  const std::string plain = dir.file("plain.txt");
+  std::ofstream(plain) << "not a program\n";
+  chmod(plain.c_str(), 0644);
+  CHECK(exec_program_problem(plain) == "not an executable file");
+  CHECK(exec_program_problem("/bin") == "not an executable file");
+  CHECK(exec_program_problem("no-such-program-anywhere") == "not found in PATH");
+  try {
+    make_router({"exec", "/no/such/notify-master", k_second});
+    FAIL("expected a usage error");
+  } catch (const jobop::core::UsageError& e) {
+    CHECK(e.code() == "router.exec_program");
+    CHECK(std::string(e.what()).find("/no/such/notify-master") != std::string::npos);
+  }
 }

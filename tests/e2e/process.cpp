@@ -41,9 +41,11 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
   int in_pipe[2];
   int out_pipe[2];
   int err_pipe[2];
-  check(pipe(in_pipe), "pipe");
-  check(pipe(out_pipe), "pipe");
-  check(pipe(err_pipe), "pipe");
+  // Close-on-exec: a child spawned at the same moment by another thread must
+  // not inherit these ends, or this child's EOF never comes while it runs.
+  check(pipe2(in_pipe, O_CLOEXEC), "pipe");
+  check(pipe2(out_pipe, O_CLOEXEC), "pipe");
+  check(pipe2(err_pipe, O_CLOEXEC), "pipe");
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);

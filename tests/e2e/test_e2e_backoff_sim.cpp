@@ -66,6 +66,18 @@ TEST_CASE("-o table prints the schedule for a person") {
   CHECK(r.out.find("retry") != std::string::npos);
   CHECK(r.out.find("8.64s") != std::string::npos);
   CHECK(r.out.find("terminated: at failure 5") != std::string::npos);
+  // Terminated at failure 5, the job never waits the capped 24th interval.
+  CHECK(r.out.find("never in practice") != std::string::npos);
+}
+
+TEST_CASE("the summary says whether the cap is reached before the job is terminated") {
+  const auto early = json::parse(run_jobop({"backoff-sim", "--max-try-time", "5"}).out);
+  CHECK(early.at("summary").at("attempts_to_max_interval") == 24);
+  CHECK(early.at("summary").at("max_interval_reached_before_terminate") == false);
+  const auto late = json::parse(run_jobop({"backoff-sim", "--max-try-time", "25"}).out);
+  CHECK(late.at("summary").at("max_interval_reached_before_terminate") == true);
+  const auto edge = json::parse(run_jobop({"backoff-sim", "--max-try-time", "24"}).out);
+  CHECK(edge.at("summary").at("max_interval_reached_before_terminate") == false);
 }
 
 TEST_CASE("flags win over the config file, which may be the engine's server-master TOML") {
@@ -143,6 +155,8 @@ TEST_CASE("without --seed the chosen seed is reported so the run can be repeated
   const auto info = json::parse(r.err);
   CHECK(info.at("level") == "info");
   const auto seed = info.at("seed").get<std::uint64_t>();
+  // Seeds stay exact in tools that read JSON numbers as doubles (jq).
+  CHECK(seed < (std::uint64_t{1} << 53));
   const auto again =
     run_jobop({"backoff-sim", "--trace", "-", "--seed", std::to_string(seed)}, trace);
   CHECK(again.out == r.out);

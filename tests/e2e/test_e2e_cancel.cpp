@@ -193,6 +193,14 @@ TEST_CASE("cancel --wait exits 6 when the master never stops in time") {
   CHECK(store.status_of("a").at("cancel_sends").get<int>() >= 2);
 }
 
+TEST_CASE("cancel --wait keeps the first failure's exit code when the deadline passes too") {
+  TestMetastore store;
+  store.put("a", "cdc", "running");
+  const auto r = store.run({"cancel", "ghost", "a", "--wait=200ms", "--interval", "50ms"});
+  CHECK(r.exit_code == 3);
+  CHECK(json_lines(r.err).back().at("code") == "cancel.wait_timeout");
+}
+
 TEST_CASE("cancel --wait with a bad duration or with --dry-run is a usage error") {
   TestMetastore store;
   store.put("a", "cdc", "running");

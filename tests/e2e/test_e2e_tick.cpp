@@ -91,7 +91,9 @@ TEST_CASE("tick refuses bad router flags with exit 2") {
          {"tick", "--exec-timeout", "forever", "--exec", "/bin/true"},
          {"tick", "--interval", "0s", "--watch"},
          {"tick", "--timeout", "1s"},
-         {"tick", "--dry-run", "--until-idle"}}) {
+         {"tick", "--dry-run", "--until-idle"},
+         {"tick", "--exec", "/no/such/notify-master"},
+         {"tick", "--exec", "no-such-program-in-path"}}) {
     CAPTURE(args);
     const auto r = store.run(args);
     CHECK(r.exit_code == 2);

@@ -79,6 +79,10 @@ nlohmann::json schedule_to_json(const BackoffConfig& config, const Schedule& sch
     summary["attempts_to_max_interval"] = *schedule.attempts_to_max_interval;
     put_duration(summary, "time_to_max_interval", *schedule.time_to_max_interval);
     summary["time_to_max_interval_human"] = human_duration(*schedule.time_to_max_interval);
+    // The cap is a property of the interval sequence; a job terminated
+    // earlier never waits that long, so say whether it does.
+    summary["max_interval_reached_before_terminate"] =
+      *schedule.attempts_to_max_interval <= schedule.total_rows;
   } else {
     summary["attempts_to_max_interval"] = nullptr;
     summary["time_to_max_interval_ns"] = nullptr;
@@ -123,7 +127,12 @@ std::string schedule_table(const BackoffConfig& config, const Schedule& schedule
   if (schedule.attempts_to_max_interval) {
     out << "reaches max-interval: on retry " << *schedule.attempts_to_max_interval << ", after "
         << human_duration(*schedule.time_to_max_interval) << " of waiting ("
-        << format_go_duration(*schedule.time_to_max_interval) << ")\n";
+        << format_go_duration(*schedule.time_to_max_interval) << ")";
+    if (*schedule.attempts_to_max_interval > schedule.total_rows) {
+      out << ", but never in practice: the job is terminated at failure " << config.max_try_time
+          << " first";
+    }
+    out << '\n';
   } else {
     out << "reaches max-interval: never (the interval does not grow)\n";
   }

@@ -13,6 +13,12 @@ std::unique_ptr<CancelRouter> make_router(const RouterConfig& config) {
       throw core::UsageError("router.exec_program",
                              "--router exec needs --exec PROGRAM: the program run per job");
     }
+    if (const auto problem = exec_program_problem(config.exec_program); !problem.empty()) {
+      throw core::UsageError("router.exec_program",
+                             "--exec program `" + config.exec_program +
+                               "` cannot be run: " + problem,
+                             {{"program", config.exec_program}});
+    }
     if (config.exec_timeout <= 0) {
       throw core::UsageError("router.exec_timeout", "--exec-timeout must be positive");
     }

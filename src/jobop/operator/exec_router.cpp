@@ -3,10 +3,13 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
+#include <string_view>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
@@ -14,6 +17,38 @@
 extern char** environ;
 
 namespace jobop::ops {
+
+namespace {
+
+bool is_executable_file(const std::string& path) {
+  struct stat info {};
+  return ::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode) &&
+         ::access(path.c_str(), X_OK) == 0;
+}
+
+} // namespace
+
+std::string exec_program_problem(const std::string& program) {
+  if (program.find('/') != std::string::npos) {
+    if (::access(program.c_str(), F_OK) != 0) {
+      return "no such file";
+    }
+    return is_executable_file(program) ? "" : "not an executable file";
+  }
+  const char* path = std::getenv("PATH");
+  std::string_view dirs = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
+  while (true) {
+    const auto colon = dirs.find(':');
+    const std::string dir(dirs.substr(0, colon));
+    if (is_executable_file((dir.empty() ? "." : dir) + "/" + program)) {
+      return "";
+    }
+    if (colon == std::string_view::npos) {
+      return "not found in PATH";
+    }
+    dirs.remove_prefix(colon + 1);
+  }
+}
 
 namespace {
 

@@ -12,6 +12,11 @@ namespace jobop::ops {
 // stdout are /dev/null (stdout is jobop's JSON); its stderr is captured for
 // the error text. A non-zero exit, a signal, a failure to start or running
 // past the timeout (then its process group is killed) is a failed send.
+// Return why `program` cannot be run as the exec router would run it (a path,
+// or a name looked up in PATH as posix_spawnp does), or "" if it can. A typo
+// is then a usage error up front, not a failed send per job per tick.
+std::string exec_program_problem(const std::string& program);
+
 class ExecRouter final : public CancelRouter {
 public:
   ExecRouter(std::string program, core::Nanos timeout);

@@ -192,6 +192,23 @@ JobType parse_job_type(std::string_view text) {
   bad_input("input.bad_type", "job type", text, "JobManager, CVSDemo, FakeJob, DM, CDC or 1..5");
 }
 
+std::int64_t parse_epoch(std::string_view text) {
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec == std::errc::invalid_argument || end != text.data() + text.size()) {
+    throw core::UsageError("input.bad_epoch",
+                           "invalid epoch `" + std::string(text) + "`: not a whole number",
+                           {{"value", std::string(text)}});
+  }
+  if (ec == std::errc::result_out_of_range || value < 0) {
+    throw core::UsageError("input.bad_epoch",
+                           "invalid epoch `" + std::string(text) +
+                             "`: out of range 0 to 9223372036854775807 (a bigint column)",
+                           {{"value", std::string(text)}});
+  }
+  return value;
+}
+
 OpStatus parse_op_status(std::string_view text) {
   if (const auto code = lookup(k_op_names, text, 0, 3)) {
     return static_cast<OpStatus>(*code);

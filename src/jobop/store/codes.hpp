@@ -54,6 +54,10 @@ JobState parse_job_state(std::string_view text);
 // (code "input.bad_type") otherwise.
 JobType parse_job_type(std::string_view text);
 
+// Parse a master epoch: a whole number from 0 to 2^63-1 (the column is a
+// bigint). Throw core::UsageError (code "input.bad_epoch") otherwise.
+std::int64_t parse_epoch(std::string_view text);
+
 // Parse an op for a filter: none, noop, canceling, canceled (case-insensitive)
 // or 0..3. Throw core::UsageError (code "input.bad_op") otherwise.
 OpStatus parse_op_status(std::string_view text);

@@ -5,7 +5,10 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
+#include <unistd.h>
 
 namespace jobop::store {
 
@@ -178,6 +181,32 @@ std::optional<core::UnixNanos> Statement::column_timestamp(int column) const {
 
 // --- Database ---
 
+namespace {
+
+// SQLite's own busy handler sleeps longer and longer between tries (up to
+// 100 ms), so under many writers a waiter keeps losing the lock to processes
+// that retry sooner and can starve past its timeout. Retrying every 0.5-3.5
+// ms (varied per process so waiters do not move in step) keeps every waiter
+// in the race until its timeout. Measures with the steady clock: this is a
+// timeout, not a time of day.
+int retry_while_busy(void* context, int attempt) {
+  auto* wait = static_cast<Database::BusyWait*>(context);
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                             std::chrono::steady_clock::now().time_since_epoch())
+                             .count();
+  if (attempt == 0) {
+    wait->since_steady_ns = now;
+  }
+  if (now - wait->since_steady_ns >= wait->timeout) {
+    return 0;
+  }
+  const unsigned spread = (static_cast<unsigned>(attempt) * 7919u + wait->salt) % 3000u;
+  std::this_thread::sleep_for(std::chrono::microseconds(500 + spread));
+  return 1;
+}
+
+} // namespace
+
 Database::Database(std::string path, int flags, core::Nanos busy_timeout)
   : m_path(std::move(path)) {
   const int rc = sqlite3_open_v2(m_path.c_str(), &m_db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -189,8 +218,9 @@ Database::Database(std::string path, int flags, core::Nanos busy_timeout)
     throw_sqlite_error(code, m_path, "open", message);
   }
   sqlite3_extended_result_codes(m_db, 1);
-  const auto ms = busy_timeout / core::k_millisecond;
-  sqlite3_busy_timeout(m_db, ms > 0x7fffffff ? 0x7fffffff : static_cast<int>(ms));
+  m_busy.timeout = busy_timeout;
+  m_busy.salt = static_cast<unsigned>(::getpid()) * 2654435761u;
+  sqlite3_busy_handler(m_db, retry_while_busy, &m_busy);
 }
 
 Database::~Database() {

@@ -89,9 +89,17 @@ public:
   // Throw the StoreError for `rc` while doing `action`.
   [[noreturn]] void fail(int rc, std::string_view action) const;
 
+  // How a connection waits for another writer: see retry_while_busy().
+  struct BusyWait {
+    core::Nanos timeout = 0;
+    std::int64_t since_steady_ns = 0;
+    unsigned salt = 0;
+  };
+
 private:
   std::string m_path;
   sqlite3* m_db = nullptr;
+  BusyWait m_busy;
   std::unordered_map<const char*, Statement> m_cache;
 };
 
