@@ -1,0 +1,247 @@
+#include <jobop/backoff/config_file.hpp>
+
+#include <jobop/core/exceptions.hpp>
+
+#include <nlohmann/json.hpp>
+#include <toml.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <vector>
+
+namespace jobop::backoff {
+
+namespace {
+
+constexpr const char* k_engine_table = "job-backoff";
+
+struct Setting {
+  std::string key;
+  SettingValue value;
+  std::size_t line = 0; // 0 when unknown
+};
+
+[[noreturn]] void not_a_setting(const std::string& where, const std::string& key,
+                                const std::string& type) {
+  throw core::UsageError("config.invalid_value",
+                         where + ": invalid " + key + ": a " + type +
+                           " is not a duration string, an integer or a number",
+                         {{"key", key}});
+}
+
+std::string where_at(const std::string& name, std::size_t line) {
+  return line == 0 ? name : name + ":" + std::to_string(line);
+}
+
+// Keys in a stable order (by line, then name) so the first error reported
+// does not depend on hash order.
+void sort_settings(std::vector<Setting>& settings) {
+  std::sort(settings.begin(), settings.end(), [](const Setting& a, const Setting& b) {
+    return a.line != b.line ? a.line < b.line : a.key < b.key;
+  });
+}
+
+// Decide which table holds the backoff keys. A file with a `job-backoff`
+// table is an engine config; one whose top level has a backoff key, or a
+// scalar key that looks like a misspelt one, is standalone; anything else is
+// an engine config that keeps the defaults.
+template <typename IsTable>
+ConfigLayout choose_layout(const std::vector<std::string>& top_keys, bool has_engine_table,
+                           IsTable is_table) {
+  if (has_engine_table) {
+    return ConfigLayout::engine_table;
+  }
+  for (const auto& key : top_keys) {
+    if (is_backoff_key(key) || (!is_table(key) && !suggest_backoff_key(key).empty())) {
+      return ConfigLayout::standalone;
+    }
+  }
+  return ConfigLayout::engine_none;
+}
+
+ConfigLayout apply_toml(BackoffConfigBuilder& builder, std::string_view text,
+                        const std::string& name) {
+  toml::value root;
+  try {
+    std::istringstream in{std::string(text)};
+    root = toml::parse(in, name);
+  } catch (const toml::syntax_error& e) {
+    const auto line = e.location().line();
+    throw core::UsageError("config.syntax",
+                           where_at(name, line) + ": TOML syntax error:\n" + e.what(),
+                           {{"file", name}, {"line", line}});
+  }
+  const auto& top = root.as_table();
+  std::vector<std::string> top_keys;
+  for (const auto& [key, value] : top) {
+    top_keys.push_back(key);
+  }
+  const auto engine = top.find(k_engine_table);
+  const bool has_engine_table = engine != top.end();
+  if (has_engine_table && !engine->second.is_table()) {
+    throw core::UsageError("config.invalid_value",
+                           where_at(name, engine->second.location().line()) +
+                             ": `job-backoff` must be a table",
+                           {{"key", k_engine_table}});
+  }
+  const ConfigLayout layout = choose_layout(
+    top_keys, has_engine_table, [&](const std::string& k) { return top.at(k).is_table(); });
+  if (layout == ConfigLayout::engine_none) {
+    return layout;
+  }
+  const auto& table = layout == ConfigLayout::engine_table ? engine->second.as_table() : top;
+  std::vector<Setting> settings;
+  for (const auto& [key, value] : table) {
+    const std::size_t line = value.location().line();
+    Setting setting{key, std::string(), line};
+    if (value.is_string()) {
+      setting.value = value.as_string().str;
+    } else if (value.is_integer()) {
+      setting.value = static_cast<std::int64_t>(value.as_integer());
+    } else if (value.is_floating()) {
+      setting.value = static_cast<double>(value.as_floating());
+    } else if (is_backoff_key(key)) {
+      not_a_setting(where_at(name, line), key, std::string(toml::stringize(value.type())));
+    }
+    settings.push_back(std::move(setting));
+  }
+  sort_settings(settings);
+  for (const auto& setting : settings) {
+    builder.set(setting.key, setting.value, SettingOrigin::file, where_at(name, setting.line));
+  }
+  return layout;
+}
+
+// nlohmann keeps no positions for values: find the line of `"key"` after
+// `from` in the text, which is exact for the keys of one object.
+std::size_t json_key_line(std::string_view text, const std::string& key, std::size_t from) {
+  const std::size_t at = text.find("\"" + key + "\"", from);
+  if (at == std::string_view::npos) {
+    return 0;
+  }
+  return 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + at, '\n'));
+}
+
+ConfigLayout apply_json(BackoffConfigBuilder& builder, std::string_view text,
+                        const std::string& name) {
+  nlohmann::json root;
+  try {
+    root = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    const std::size_t end = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
+    const std::size_t line =
+      1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + end, '\n'));
+    throw core::UsageError("config.syntax",
+                           where_at(name, line) + ": JSON syntax error: " + e.what(),
+                           {{"file", name}, {"line", line}});
+  }
+  if (!root.is_object()) {
+    throw core::UsageError("config.syntax", name + ": the top level must be a JSON object",
+                           {{"file", name}});
+  }
+  std::vector<std::string> top_keys;
+  for (const auto& [key, value] : root.items()) {
+    top_keys.push_back(key);
+  }
+  const bool has_engine_table = root.contains(k_engine_table);
+  if (has_engine_table && !root.at(k_engine_table).is_object()) {
+    throw core::UsageError("config.invalid_value",
+                           where_at(name, json_key_line(text, k_engine_table, 0)) +
+                             ": `job-backoff` must be an object",
+                           {{"key", k_engine_table}});
+  }
+  const ConfigLayout layout = choose_layout(
+    top_keys, has_engine_table, [&](const std::string& k) { return root.at(k).is_object(); });
+  if (layout == ConfigLayout::engine_none) {
+    return layout;
+  }
+  std::size_t from = 0;
+  if (layout == ConfigLayout::engine_table) {
+    from = text.find(std::string("\"") + k_engine_table + "\"");
+  }
+  const auto& table = layout == ConfigLayout::engine_table ? root.at(k_engine_table) : root;
+  std::vector<Setting> settings;
+  for (const auto& [key, value] : table.items()) {
+    const std::size_t line = json_key_line(text, key, from);
+    Setting setting{key, std::string(), line};
+    if (value.is_string()) {
+      setting.value = value.get<std::string>();
+    } else if (value.is_number_unsigned()) {
+      const auto u = value.get<std::uint64_t>();
+      if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+        throw core::UsageError("config.invalid_value",
+                               where_at(name, line) + ": invalid " + key + " " + std::to_string(u) +
+                                 ": overflows int64",
+                               {{"key", key}, {"value", std::to_string(u)}});
+      }
+      setting.value = static_cast<std::int64_t>(u);
+    } else if (value.is_number_integer()) {
+      setting.value = value.get<std::int64_t>();
+    } else if (value.is_number_float()) {
+      setting.value = value.get<double>();
+    } else if (is_backoff_key(key)) {
+      not_a_setting(where_at(name, line), key, value.type_name());
+    }
+    settings.push_back(std::move(setting));
+  }
+  sort_settings(settings);
+  for (const auto& setting : settings) {
+    builder.set(setting.key, setting.value, SettingOrigin::file, where_at(name, setting.line));
+  }
+  return layout;
+}
+
+} // namespace
+
+std::string_view to_string(ConfigLayout layout) {
+  switch (layout) {
+  case ConfigLayout::standalone:
+    return "standalone";
+  case ConfigLayout::engine_table:
+    return "job-backoff table";
+  case ConfigLayout::engine_none:
+    break;
+  }
+  return "no job-backoff table";
+}
+
+ConfigFormat detect_config_format(const std::string& name, std::string_view text) {
+  const auto ends_with = [&](std::string_view suffix) {
+    return name.size() >= suffix.size() &&
+           name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  if (ends_with(".json")) {
+    return ConfigFormat::json;
+  }
+  if (ends_with(".toml")) {
+    return ConfigFormat::toml;
+  }
+  const auto first = text.find_first_not_of(" \t\r\n");
+  return first != std::string_view::npos && text[first] == '{' ? ConfigFormat::json
+                                                               : ConfigFormat::toml;
+}
+
+ConfigLayout apply_backoff_config_text(BackoffConfigBuilder& builder, std::string_view text,
+                                       const std::string& name, ConfigFormat format) {
+  return format == ConfigFormat::json ? apply_json(builder, text, name)
+                                      : apply_toml(builder, text, name);
+}
+
+ConfigLayout apply_backoff_config_file(BackoffConfigBuilder& builder, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw core::UsageError("config.unreadable",
+                           "cannot read config file " + path + ": " + std::strerror(errno),
+                           {{"file", path}});
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  return apply_backoff_config_text(builder, text, path, detect_config_format(path, text));
+}
+
+} // namespace jobop::backoff

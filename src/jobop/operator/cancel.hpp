@@ -1,0 +1,64 @@
+#pragma once
+
+#include <jobop/core/clock.hpp>
+#include <jobop/core/exit_code.hpp>
+#include <jobop/store/metastore.hpp>
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+// The user-facing cancel (the engine's CancelJob, SPEC §2) of one or many
+// jobs, with a dry run and a forced stop.
+namespace jobop::ops {
+
+struct CancelOptions {
+  // Compute every result without writing (works on a read-only store).
+  bool dry_run = false;
+  // The escape hatch for a master that never acknowledges: in one
+  // transaction set the job Stopped with `reason` as its error message and
+  // its op Canceled. Also resolves a Canceled op on a live job.
+  bool force = false;
+  // Required with `force` (core::UsageError cancel.reason_required).
+  std::string reason;
+  // Jobs per BEGIN IMMEDIATE ... COMMIT: a kill leaves every job untouched
+  // or fully changed, and rerunning finishes the work.
+  std::size_t chunk_size = 2048;
+  // Read the `config` column into the result rows.
+  bool include_config = false;
+};
+
+// Why one job could not be canceled.
+struct JobFailure {
+  core::ExitCode exit_code = core::ExitCode::internal;
+  // job.bad_id (exit 2), job.not_found (3), job.already_canceled (4).
+  std::string code;
+  std::string message;
+};
+
+struct CancelResult {
+  std::string id;
+  // The job as it is afterwards (as it would be, in a dry run); nullopt when
+  // it does not exist or its id is invalid.
+  std::optional<store::StatusRow> row;
+  // False for an idempotent no-op and an already-terminated job.
+  bool changed = false;
+  // The job was stopped by force (say so loudly).
+  bool forced = false;
+  std::optional<JobFailure> failure;
+};
+
+// Cancel `ids` in order at `now`, calling `on_result` once per id after its
+// chunk committed. Per-job failures are results; a store failure throws
+// core::StoreError after the results of every committed chunk were passed on.
+void cancel_jobs(store::Metastore& store, const std::vector<std::string>& ids,
+                 const CancelOptions& options, core::UnixNanos now,
+                 const std::function<void(const CancelResult&)>& on_result);
+
+// Cancel `ids` and return every result.
+std::vector<CancelResult> cancel_jobs(store::Metastore& store, const std::vector<std::string>& ids,
+                                      const CancelOptions& options, core::UnixNanos now);
+
+} // namespace jobop::ops

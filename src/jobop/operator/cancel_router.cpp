@@ -1,0 +1,37 @@
+#include <jobop/operator/cancel_router.hpp>
+
+#include <jobop/core/exceptions.hpp>
+#include <jobop/operator/exec_router.hpp>
+#include <jobop/operator/none_router.hpp>
+#include <jobop/operator/outbox_router.hpp>
+
+namespace jobop::ops {
+
+std::unique_ptr<CancelRouter> make_router(const RouterConfig& config) {
+  if (config.kind == "exec") {
+    if (config.exec_program.empty()) {
+      throw core::UsageError("router.exec_program",
+                             "--router exec needs --exec PROGRAM: the program run per job");
+    }
+    if (config.exec_timeout <= 0) {
+      throw core::UsageError("router.exec_timeout", "--exec-timeout must be positive");
+    }
+    return std::make_unique<ExecRouter>(config.exec_program, config.exec_timeout);
+  }
+  if (!config.exec_program.empty()) {
+    throw core::UsageError("router.exec_program",
+                           "--exec PROGRAM is only used with --router exec, not `" + config.kind +
+                             "`");
+  }
+  if (config.kind == "outbox") {
+    return std::make_unique<OutboxRouter>();
+  }
+  if (config.kind == "none") {
+    return std::make_unique<NoneRouter>();
+  }
+  throw core::UsageError("router.unknown",
+                         "unknown router `" + config.kind + "`: use outbox, exec or none",
+                         {{"router", config.kind}});
+}
+
+} // namespace jobop::ops

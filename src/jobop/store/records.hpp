@@ -1,0 +1,109 @@
+#pragma once
+
+#include <jobop/core/clock.hpp>
+#include <jobop/store/codes.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+// Plain records read from and written to the metastore. Text fields hold the
+// bytes the metastore holds, which need not be valid UTF-8: dump them with
+// nlohmann's error_handler_t::replace. A timestamp that cannot be read is
+// nullopt.
+namespace jobop::store {
+
+// A master_meta row (never a soft-deleted one).
+struct JobRecord {
+  std::string id;
+  std::string project_id;
+  JobType type = JobType::fake_job;
+  JobState state = JobState::uninit;
+  std::string node_id;
+  std::string address;
+  std::int64_t epoch = 0;
+  // NULL in the column is nullopt.
+  std::optional<std::string> error_message;
+  // Only read when asked for (it may hold credentials).
+  std::optional<std::string> config;
+  std::optional<core::UnixNanos> created_at;
+  std::optional<core::UnixNanos> updated_at;
+};
+
+// A job_ops row. For a Canceling op, `updated_at` is when the cancellation
+// was requested: MarkJobCanceling never touches a row that is already
+// Canceling.
+struct OpRecord {
+  std::string job_id;
+  OpStatus op = OpStatus::canceling;
+  std::optional<core::UnixNanos> created_at;
+  std::optional<core::UnixNanos> updated_at;
+};
+
+// A row of the outbox router's table: the cancel message last sent to a job's
+// master and how often it went out.
+struct OutboxRecord {
+  std::string job_id;
+  std::int64_t epoch = 0;
+  std::string node_id;
+  std::string address;
+  std::int64_t send_count = 0;
+  std::optional<core::UnixNanos> first_sent;
+  std::optional<core::UnixNanos> last_sent;
+};
+
+// One line of `status`: a live job with its op and outbox row, or an orphan
+// op (an op whose job is missing or soft-deleted; then `job` is empty).
+struct StatusRow {
+  std::string id;
+  std::optional<JobRecord> job;
+  std::optional<OpRecord> op;
+  std::optional<OutboxRecord> outbox;
+
+  // Return true for an op whose job is gone.
+  bool orphan() const { return !job.has_value(); }
+  // Return the op, `none` without a row.
+  OpStatus op_status() const { return op ? op->op : OpStatus::none; }
+  // Return the user-facing state; `unknown` for an orphan.
+  UserState state() const;
+  // Return true while a cancellation waits for the next tick: the op is
+  // Canceling (`cancel --wait` waits for this to turn false).
+  bool cancel_pending() const { return op_status() == OpStatus::canceling; }
+  // Return since when the job is canceling, for a canceling job only.
+  std::optional<core::UnixNanos> canceling_since() const;
+  // Return true for a canceling job that has been so for `stuck_after` or
+  // longer at `now`: its master does not acknowledge.
+  bool looks_stuck(core::UnixNanos now, core::Nanos stuck_after) const;
+};
+
+// What `job put` writes: every engine column but the timestamps, which the
+// store sets (`created_at` on insert, `updated_at` always).
+struct JobSpec {
+  std::string id;
+  std::string project_id;
+  JobType type = JobType::fake_job;
+  JobState state = JobState::uninit;
+  std::string node_id;
+  std::string address;
+  std::int64_t epoch = 0;
+  std::optional<std::string> error_message;
+  std::optional<std::string> config;
+};
+
+// Which rows `status` streams. Empty vectors do not filter.
+struct StatusFilter {
+  // Only these jobs (each looked up by its unique index); order is kept.
+  std::vector<std::string> ids;
+  std::vector<UserState> states;
+  std::vector<OpStatus> ops;
+  std::vector<std::string> projects;
+  std::vector<JobType> types;
+  // Also list orphan ops (only with no `states`/`projects`/`types` filter
+  // or when `ops` asks for them; see Metastore::for_each_status_row).
+  bool include_orphans = true;
+  // Read the `config` column too.
+  bool include_config = false;
+};
+
+} // namespace jobop::store

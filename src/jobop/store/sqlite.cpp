@@ -1,0 +1,250 @@
+#include <jobop/store/sqlite.hpp>
+
+#include <jobop/core/exceptions.hpp>
+#include <jobop/store/timestamp.hpp>
+
+#include <sqlite3.h>
+
+#include <string>
+
+namespace jobop::store {
+
+namespace {
+
+struct Kind {
+  const char* code;
+  const char* what;
+};
+
+// Name the failure behind SQLite's extended result code `rc`.
+Kind classify(int rc) {
+  switch (rc & 0xFF) {
+  case SQLITE_BUSY:
+  case SQLITE_LOCKED:
+    return {"store.locked", "is locked by another process past the busy timeout"};
+  case SQLITE_FULL:
+    return {"store.disk_full", "cannot be written: the disk is full"};
+  case SQLITE_IOERR:
+    return {"store.io_error", "had an I/O error"};
+  case SQLITE_CORRUPT:
+    return {"store.corrupt", "is corrupt"};
+  case SQLITE_NOTADB:
+    return {"store.not_sqlite", "is not an SQLite database"};
+  case SQLITE_READONLY:
+    return {"store.read_only", "is read-only"};
+  case SQLITE_CANTOPEN:
+  case SQLITE_PERM:
+  case SQLITE_AUTH:
+    return {"store.unreadable", "cannot be opened (check the path and its permissions)"};
+  default:
+    return {"store.error", "failed"};
+  }
+}
+
+} // namespace
+
+void throw_sqlite_error(int rc, const std::string& path, std::string_view action,
+                        std::string_view sqlite_message) {
+  const Kind kind = classify(rc);
+  std::string message =
+    "metastore " + path + " " + kind.what + " (" + std::string(action) + ": " + sqlite3_errstr(rc);
+  if (!sqlite_message.empty() && sqlite_message != sqlite3_errstr(rc)) {
+    message += ": " + std::string(sqlite_message);
+  }
+  message += ")";
+  throw core::StoreError(
+    kind.code, message,
+    {{"path", path}, {"sqlite_code", rc}, {"sqlite_error", sqlite3_errstr(rc)}});
+}
+
+// --- Statement ---
+
+Statement::Statement(Database& db, std::string_view sql) : m_db(&db) {
+  const int rc = sqlite3_prepare_v3(db.handle(), sql.data(), static_cast<int>(sql.size()),
+                                    SQLITE_PREPARE_PERSISTENT, &m_stmt, nullptr);
+  if (rc != SQLITE_OK) {
+    db.fail(sqlite3_extended_errcode(db.handle()), "prepare");
+  }
+}
+
+Statement::~Statement() {
+  sqlite3_finalize(m_stmt);
+}
+
+Statement::Statement(Statement&& other) noexcept : m_db(other.m_db), m_stmt(other.m_stmt) {
+  other.m_stmt = nullptr;
+}
+
+Statement& Statement::bind(int index, std::int64_t value) {
+  const int rc = sqlite3_bind_int64(m_stmt, index, value);
+  if (rc != SQLITE_OK) {
+    m_db->fail(rc, "bind");
+  }
+  return *this;
+}
+
+Statement& Statement::bind(int index, std::string_view value) {
+  const int rc =
+    sqlite3_bind_text64(m_stmt, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  if (rc != SQLITE_OK) {
+    m_db->fail(rc, "bind");
+  }
+  return *this;
+}
+
+Statement& Statement::bind(int index, const std::optional<std::string>& value) {
+  return value ? bind(index, std::string_view(*value)) : bind_null(index);
+}
+
+Statement& Statement::bind_null(int index) {
+  const int rc = sqlite3_bind_null(m_stmt, index);
+  if (rc != SQLITE_OK) {
+    m_db->fail(rc, "bind");
+  }
+  return *this;
+}
+
+Statement& Statement::bind_timestamp(int index, core::UnixNanos value) {
+  return bind(index, std::string_view(format_go_timestamp(value)));
+}
+
+bool Statement::step() {
+  const int rc = sqlite3_step(m_stmt);
+  if (rc == SQLITE_ROW) {
+    return true;
+  }
+  if (rc == SQLITE_DONE) {
+    return false;
+  }
+  const int code = sqlite3_extended_errcode(m_db->handle());
+  sqlite3_reset(m_stmt);
+  m_db->fail(code, "step");
+}
+
+std::int64_t Statement::run() {
+  while (step()) {
+  }
+  return m_db->changes();
+}
+
+void Statement::reset() {
+  sqlite3_reset(m_stmt);
+  sqlite3_clear_bindings(m_stmt);
+}
+
+bool Statement::is_null(int column) const {
+  return sqlite3_column_type(m_stmt, column) == SQLITE_NULL;
+}
+
+std::int64_t Statement::column_int(int column) const {
+  return sqlite3_column_int64(m_stmt, column);
+}
+
+std::string Statement::column_text(int column) const {
+  const auto* text = sqlite3_column_text(m_stmt, column);
+  if (text == nullptr) {
+    return {};
+  }
+  return std::string(reinterpret_cast<const char*>(text),
+                     static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, column)));
+}
+
+std::optional<std::string> Statement::column_optional_text(int column) const {
+  if (is_null(column)) {
+    return std::nullopt;
+  }
+  return column_text(column);
+}
+
+std::optional<core::UnixNanos> Statement::column_timestamp(int column) const {
+  switch (sqlite3_column_type(m_stmt, column)) {
+  case SQLITE_NULL:
+    return std::nullopt;
+  case SQLITE_INTEGER:
+    return timestamp_from_integer(sqlite3_column_int64(m_stmt, column));
+  case SQLITE_FLOAT:
+    return timestamp_from_real(sqlite3_column_double(m_stmt, column));
+  default: {
+    const auto* text = sqlite3_column_text(m_stmt, column);
+    if (text == nullptr) {
+      return std::nullopt;
+    }
+    return parse_timestamp_text(
+      std::string_view(reinterpret_cast<const char*>(text),
+                       static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, column))));
+  }
+  }
+}
+
+// --- Database ---
+
+Database::Database(std::string path, int flags, core::Nanos busy_timeout)
+  : m_path(std::move(path)) {
+  const int rc = sqlite3_open_v2(m_path.c_str(), &m_db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    const int code = m_db != nullptr ? sqlite3_extended_errcode(m_db) : rc;
+    const std::string message = m_db != nullptr ? sqlite3_errmsg(m_db) : "";
+    sqlite3_close(m_db);
+    m_db = nullptr;
+    throw_sqlite_error(code, m_path, "open", message);
+  }
+  sqlite3_extended_result_codes(m_db, 1);
+  const auto ms = busy_timeout / core::k_millisecond;
+  sqlite3_busy_timeout(m_db, ms > 0x7fffffff ? 0x7fffffff : static_cast<int>(ms));
+}
+
+Database::~Database() {
+  m_cache.clear();
+  sqlite3_close(m_db);
+}
+
+void Database::exec(const char* sql) {
+  char* error = nullptr;
+  const int rc = sqlite3_exec(m_db, sql, nullptr, nullptr, &error);
+  if (rc != SQLITE_OK) {
+    const std::string message = error != nullptr ? error : "";
+    sqlite3_free(error);
+    throw_sqlite_error(sqlite3_extended_errcode(m_db), m_path, sql, message);
+  }
+}
+
+Statement& Database::cached(const char* sql) {
+  auto it = m_cache.find(sql);
+  if (it == m_cache.end()) {
+    it = m_cache.emplace(sql, Statement(*this, sql)).first;
+  } else {
+    it->second.reset();
+  }
+  return it->second;
+}
+
+Statement Database::prepare(std::string_view sql) {
+  return Statement(*this, sql);
+}
+
+std::int64_t Database::changes() const {
+  return sqlite3_changes64(m_db);
+}
+
+void Database::fail(int rc, std::string_view action) const {
+  throw_sqlite_error(rc, m_path, action, sqlite3_errmsg(m_db));
+}
+
+// --- Transaction ---
+
+Transaction::Transaction(Database& db, Kind kind) : m_db(db) {
+  m_db.exec(kind == Kind::immediate ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+Transaction::~Transaction() {
+  if (m_open && sqlite3_get_autocommit(m_db.handle()) == 0) {
+    sqlite3_exec(m_db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+}
+
+void Transaction::commit() {
+  m_db.exec("COMMIT");
+  m_open = false;
+}
+
+} // namespace jobop::store

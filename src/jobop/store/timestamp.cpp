@@ -1,0 +1,242 @@
+#include <jobop/store/timestamp.hpp>
+
+#include <cmath>
+#include <cstdio>
+
+namespace jobop::store {
+
+namespace {
+
+// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+// days_from_civil), valid for every year the engine can write.
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2 ? 1 : 0;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+struct Civil {
+  std::int64_t year;
+  unsigned month;
+  unsigned day;
+};
+
+Civil civil_from_days(std::int64_t z) {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  return {static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0), m, d};
+}
+
+// Format `t` as date, `separator`, time and the fraction without trailing
+// zeros; the caller appends the zone.
+std::string format_utc(core::UnixNanos t, char separator) {
+  std::int64_t secs = t / core::k_second;
+  std::int64_t nanos = t % core::k_second;
+  if (nanos < 0) {
+    nanos += core::k_second;
+    secs -= 1;
+  }
+  std::int64_t days = secs / 86400;
+  std::int64_t rem = secs % 86400;
+  if (rem < 0) {
+    rem += 86400;
+    days -= 1;
+  }
+  const Civil c = civil_from_days(days);
+  char buf[64];
+  int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u%c%02lld:%02lld:%02lld",
+                        static_cast<long long>(c.year), c.month, c.day, separator,
+                        static_cast<long long>(rem / 3600), static_cast<long long>(rem / 60 % 60),
+                        static_cast<long long>(rem % 60));
+  std::string out(buf, static_cast<std::size_t>(n));
+  if (nanos != 0) {
+    n = std::snprintf(buf, sizeof buf, ".%09lld", static_cast<long long>(nanos));
+    std::string frac(buf, static_cast<std::size_t>(n));
+    while (frac.back() == '0') {
+      frac.pop_back();
+    }
+    out += frac;
+  }
+  return out;
+}
+
+// A cursor over the text being parsed.
+struct Cursor {
+  std::string_view text;
+  std::size_t pos = 0;
+
+  bool done() const { return pos >= text.size(); }
+  char peek() const { return done() ? '\0' : text[pos]; }
+  bool eat(char c) {
+    if (peek() == c) {
+      ++pos;
+      return true;
+    }
+    return false;
+  }
+  // Read exactly `n` digits.
+  std::optional<std::int64_t> digits(std::size_t n) {
+    if (pos + n > text.size()) {
+      return std::nullopt;
+    }
+    std::int64_t v = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const char c = text[pos + i];
+      if (c < '0' || c > '9') {
+        return std::nullopt;
+      }
+      v = v * 10 + (c - '0');
+    }
+    pos += n;
+    return v;
+  }
+};
+
+// Parse a zone offset `+hh:mm`, `+hhmm` or `+hh` (sign already known), in
+// seconds east of UTC.
+std::optional<std::int64_t> parse_offset(Cursor& cur, int sign) {
+  const auto hh = cur.digits(2);
+  if (!hh) {
+    return std::nullopt;
+  }
+  std::int64_t mm = 0;
+  cur.eat(':');
+  if (!cur.done() && cur.peek() >= '0' && cur.peek() <= '9') {
+    const auto m = cur.digits(2);
+    if (!m) {
+      return std::nullopt;
+    }
+    mm = *m;
+  }
+  return sign * (*hh * 3600 + mm * 60);
+}
+
+} // namespace
+
+std::string format_go_timestamp(core::UnixNanos t) {
+  return format_utc(t, ' ') + "+00:00";
+}
+
+std::string format_rfc3339(core::UnixNanos t) {
+  return format_utc(t, 'T') + "Z";
+}
+
+std::optional<core::UnixNanos> parse_timestamp_text(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
+    text.remove_prefix(1);
+  }
+  Cursor cur{text};
+  const auto year = cur.digits(4);
+  if (!year || !cur.eat('-')) {
+    return std::nullopt;
+  }
+  const auto month = cur.digits(2);
+  if (!month || !cur.eat('-')) {
+    return std::nullopt;
+  }
+  const auto day = cur.digits(2);
+  if (!day || *month < 1 || *month > 12 || *day < 1 || *day > 31) {
+    return std::nullopt;
+  }
+  std::int64_t secs_of_day = 0;
+  std::int64_t nanos = 0;
+  std::int64_t offset = 0;
+  if (cur.eat(' ') || cur.eat('T') || cur.eat('t')) {
+    const auto hh = cur.digits(2);
+    if (!hh || !cur.eat(':')) {
+      return std::nullopt;
+    }
+    const auto mi = cur.digits(2);
+    if (!mi) {
+      return std::nullopt;
+    }
+    std::int64_t ss = 0;
+    if (cur.eat(':')) {
+      const auto s = cur.digits(2);
+      if (!s) {
+        return std::nullopt;
+      }
+      ss = *s;
+    }
+    if (*hh > 23 || *mi > 59 || ss > 60) {
+      return std::nullopt;
+    }
+    secs_of_day = *hh * 3600 + *mi * 60 + ss;
+    if (cur.eat('.') || cur.eat(',')) {
+      std::int64_t scale = core::k_second;
+      std::size_t count = 0;
+      while (!cur.done() && cur.peek() >= '0' && cur.peek() <= '9') {
+        if (count < 9) {
+          scale /= 10;
+          nanos += (cur.peek() - '0') * scale;
+        }
+        ++count;
+        ++cur.pos;
+      }
+      if (count == 0) {
+        return std::nullopt;
+      }
+    }
+    // Go's time.String() puts a space before the zone: "... +0000 UTC".
+    const bool spaced = cur.eat(' ');
+    if (cur.eat('Z') || cur.eat('z')) {
+      offset = 0;
+    } else if (cur.peek() == '+' || cur.peek() == '-') {
+      const int sign = cur.peek() == '-' ? -1 : 1;
+      ++cur.pos;
+      const auto off = parse_offset(cur, sign);
+      if (!off) {
+        return std::nullopt;
+      }
+      offset = *off;
+    } else if (spaced && !cur.done()) {
+      return std::nullopt;
+    }
+    // The rest may only be Go's zone abbreviation and monotonic reading.
+    if (!cur.done() && cur.peek() != ' ') {
+      return std::nullopt;
+    }
+  } else if (!cur.done()) {
+    return std::nullopt;
+  }
+  const std::int64_t days =
+    days_from_civil(*year, static_cast<unsigned>(*month), static_cast<unsigned>(*day));
+  return (days * 86400 + secs_of_day - offset) * core::k_second + nanos;
+}
+
+core::UnixNanos timestamp_from_integer(std::int64_t value) {
+  const std::int64_t magnitude = value < 0 ? -value : value;
+  if (magnitude < 100'000'000'000) {
+    return value * core::k_second;
+  }
+  if (magnitude < 100'000'000'000'000) {
+    return value * core::k_millisecond;
+  }
+  if (magnitude < 100'000'000'000'000'000) {
+    return value * core::k_microsecond;
+  }
+  return value;
+}
+
+std::optional<core::UnixNanos> timestamp_from_real(double value) {
+  if (!std::isfinite(value)) {
+    return std::nullopt;
+  }
+  // Julian day 2440587.5 is the Unix epoch.
+  const double secs = value < 1e7 ? (value - 2440587.5) * 86400.0 : value;
+  if (std::fabs(secs) > 9.2e9) {
+    return std::nullopt;
+  }
+  return static_cast<core::UnixNanos>(std::llround(secs * 1e6)) * core::k_microsecond;
+}
+
+} // namespace jobop::store
