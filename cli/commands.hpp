@@ -6,4 +6,9 @@
 
 // Every subcommand of jobop, each in its own file: it parses flags and calls
 // one core function. No SQL and no policy here.
-namespace jobop::cli {} // namespace jobop::cli
+namespace jobop::cli {
+
+// `jobop backoff-sim`: the schedule, trace replay or failure model of a policy.
+void setup_backoff_sim_command(CLI::App& app, Globals& globals);
+
+} // namespace jobop::cli

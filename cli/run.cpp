@@ -46,6 +46,7 @@ int run(int argc, char** argv) {
     .add_option("--busy-timeout", globals.busy_timeout,
                 "How long to wait for another writer of the metastore (Go duration)")
     ->capture_default_str();
+  setup_backoff_sim_command(app, globals);
 
   try {
     app.parse(argc, argv);

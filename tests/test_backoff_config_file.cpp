@@ -149,4 +149,5 @@ TEST_CASE("a missing file is a usage error naming it") {
     CHECK(e.code() == "config.unreadable");
     CHECK(std::string(e.what()).find("/nonexistent/backoff.toml") != std::string::npos);
   }
+  CHECK_THROWS_AS(apply_backoff_config_file(builder, "/"), UsageError);
 }

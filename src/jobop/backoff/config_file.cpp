@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -233,6 +234,11 @@ ConfigLayout apply_backoff_config_text(BackoffConfigBuilder& builder, std::strin
 
 ConfigLayout apply_backoff_config_file(BackoffConfigBuilder& builder, const std::string& path) {
   std::ifstream in(path, std::ios::binary);
+  if (std::filesystem::is_directory(path)) {
+    throw core::UsageError("config.unreadable",
+                           "cannot read config file " + path + ": it is a directory",
+                           {{"file", path}});
+  }
   if (!in) {
     throw core::UsageError("config.unreadable",
                            "cannot read config file " + path + ": " + std::strerror(errno),

@@ -63,7 +63,7 @@ struct TickOptions {
   // Ops decided per BEGIN IMMEDIATE ... COMMIT: each op is atomic, a chunk
   // shares one fsync. On a store error the chunk is redone one op per
   // transaction so that the error is pinned to its op.
-  std::size_t chunk_size = 512;
+  std::size_t chunk_size = 4096;
 };
 
 class JobOperator {

@@ -13,11 +13,17 @@ namespace {
 // The select list of a status row. Without the outbox table (an engine's
 // metastore opened read-only before jobop ever wrote to it) its columns are
 // NULL.
-std::string status_columns(bool include_config, bool has_outbox) {
-  std::string sql = "SELECT m.id, m.project_id, m.type, m.state, m.node_id, m.address, m.epoch, "
-                    "m.error_message, ";
-  sql += include_config ? "m.config" : "NULL";
-  sql += ", m.created_at, m.updated_at, o.job_id, o.op, o.created_at, o.updated_at, ";
+// With `with_job` false (orphans) the job's columns are NULL too.
+std::string status_columns(bool include_config, bool has_outbox, bool with_job = true) {
+  std::string sql = "SELECT ";
+  if (with_job) {
+    sql += "m.id, m.project_id, m.type, m.state, m.node_id, m.address, m.epoch, m.error_message, ";
+    sql += include_config ? "m.config" : "NULL";
+    sql += ", m.created_at, m.updated_at, ";
+  } else {
+    sql += "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, ";
+  }
+  sql += "o.job_id, o.op, o.created_at, o.updated_at, ";
   sql += has_outbox ? "x.job_id, x.epoch, x.node_id, x.address, x.send_count, x.first_sent, "
                       "x.last_sent"
                     : "NULL, NULL, NULL, NULL, NULL, NULL, NULL";
@@ -105,7 +111,7 @@ void Metastore::for_each_status_row(const StatusFilter& filter,
                               filter.projects.empty() && filter.types.empty();
   if (orphans_wanted) {
     Statement orphans = m_db->prepare(
-      status_columns(false, m_has_outbox) + " FROM job_ops o LEFT JOIN master_meta m ON 0" +
+      status_columns(false, m_has_outbox, false) + " FROM job_ops o" +
       outbox_join(m_has_outbox, "o.job_id") +
       " WHERE NOT EXISTS (SELECT 1 FROM master_meta j WHERE j.id = o.job_id AND j.deleted IS "
       "NULL) ORDER BY o.seq_id");

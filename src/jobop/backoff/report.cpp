@@ -1,0 +1,214 @@
+#include <jobop/backoff/report.hpp>
+
+#include <jobop/time/go_duration.hpp>
+
+#include <cstdio>
+#include <sstream>
+
+namespace jobop::backoff {
+
+namespace {
+
+using time::format_go_duration;
+
+void put_duration(nlohmann::json& out, const std::string& name, core::Nanos d) {
+  out[name] = format_go_duration(d);
+  out[name + "_ns"] = d;
+}
+
+std::string fixed(double value, int digits) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", digits, value);
+  return buffer;
+}
+
+std::string never_message(const BackoffConfig& config, core::Nanos uptime) {
+  return "a job that stays up " + format_go_duration(uptime) +
+         " between failures is never terminated: uptime >= reset-interval (" +
+         format_go_duration(config.reset_interval) +
+         ") clears its failure history before every failure";
+}
+
+std::string pad(const std::string& text, std::size_t width) {
+  // Count UTF-8 code points so "µs" aligns like "ms".
+  std::size_t length = 0;
+  for (const unsigned char c : text) {
+    length += (c & 0xC0) != 0x80 ? 1 : 0;
+  }
+  return std::string(width > length ? width - length : 0, ' ') + text;
+}
+
+} // namespace
+
+std::string human_duration(core::Nanos d) {
+  if (d < 0 || d < core::k_minute) {
+    return format_go_duration(d);
+  }
+  if (d < core::k_hour) {
+    return fixed(static_cast<double>(d) / core::k_minute, 1) + " min";
+  }
+  return fixed(static_cast<double>(d) / core::k_hour, 2) + " h";
+}
+
+nlohmann::json config_to_json(const BackoffConfig& config) {
+  nlohmann::json out = nlohmann::json::object();
+  put_duration(out, "reset_interval", config.reset_interval);
+  put_duration(out, "initial_interval", config.initial_interval);
+  put_duration(out, "max_interval", config.max_interval);
+  out["multiplier"] = config.multiplier;
+  out["max_try_time"] = config.max_try_time;
+  out["randomization_factor"] = config.randomization_factor;
+  return out;
+}
+
+nlohmann::json schedule_to_json(const BackoffConfig& config, const Schedule& schedule) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& row : schedule.rows) {
+    nlohmann::json r = {{"retry", row.retry}};
+    put_duration(r, "interval", row.nominal);
+    put_duration(r, "min", row.min);
+    put_duration(r, "max", row.max);
+    put_duration(r, "cumulative", row.cumulative_nominal);
+    put_duration(r, "cumulative_min", row.cumulative_min);
+    put_duration(r, "cumulative_max", row.cumulative_max);
+    rows.push_back(std::move(r));
+  }
+  nlohmann::json summary = nlohmann::json::object();
+  summary["retries"] = schedule.total_rows;
+  if (schedule.attempts_to_max_interval) {
+    summary["attempts_to_max_interval"] = *schedule.attempts_to_max_interval;
+    put_duration(summary, "time_to_max_interval", *schedule.time_to_max_interval);
+    summary["time_to_max_interval_human"] = human_duration(*schedule.time_to_max_interval);
+  } else {
+    summary["attempts_to_max_interval"] = nullptr;
+    summary["time_to_max_interval_ns"] = nullptr;
+    summary["note"] = "the interval never reaches max-interval (multiplier 1)";
+  }
+  summary["failures_to_terminate"] = config.max_try_time;
+  put_duration(summary, "time_to_terminate", schedule.time_to_terminate);
+  summary["time_to_terminate_human"] = human_duration(schedule.time_to_terminate);
+  put_duration(summary, "time_to_terminate_min", schedule.time_to_terminate_min);
+  put_duration(summary, "time_to_terminate_max", schedule.time_to_terminate_max);
+  nlohmann::json out = {{"mode", "schedule"}, {"config", config_to_json(config)}, {"rows", rows}};
+  if (schedule.rows_omitted > 0) {
+    out["rows_omitted"] = {{"after_retry", schedule.omitted_after},
+                           {"count", schedule.rows_omitted}};
+  }
+  out["summary"] = summary;
+  return out;
+}
+
+std::string schedule_table(const BackoffConfig& config, const Schedule& schedule) {
+  std::ostringstream out;
+  out << "policy: initial " << format_go_duration(config.initial_interval) << ", x"
+      << config.multiplier << ", max " << format_go_duration(config.max_interval) << ", jitter "
+      << config.randomization_factor << ", reset after "
+      << format_go_duration(config.reset_interval) << " up, terminate after " << config.max_try_time
+      << " failures\n\n";
+  const std::size_t w = 21;
+  out << pad("retry", 8) << pad("interval", w) << pad("min", w) << pad("max", w) << pad("waited", w)
+      << pad("waited min", w) << pad("waited max", w) << '\n';
+  for (const auto& row : schedule.rows) {
+    if (schedule.rows_omitted > 0 &&
+        row.retry == schedule.omitted_after + schedule.rows_omitted + 1) {
+      out << pad("...", 8) << "  (" << schedule.rows_omitted << " rows like the one above)\n";
+    }
+    out << pad(std::to_string(row.retry), 8) << pad(format_go_duration(row.nominal), w)
+        << pad(format_go_duration(row.min), w) << pad(format_go_duration(row.max), w)
+        << pad(format_go_duration(row.cumulative_nominal), w)
+        << pad(format_go_duration(row.cumulative_min), w)
+        << pad(format_go_duration(row.cumulative_max), w) << '\n';
+  }
+  out << '\n';
+  if (schedule.attempts_to_max_interval) {
+    out << "reaches max-interval: on retry " << *schedule.attempts_to_max_interval << ", after "
+        << human_duration(*schedule.time_to_max_interval) << " of waiting ("
+        << format_go_duration(*schedule.time_to_max_interval) << ")\n";
+  } else {
+    out << "reaches max-interval: never (the interval does not grow)\n";
+  }
+  out << "terminated: at failure " << config.max_try_time << ", after "
+      << human_duration(schedule.time_to_terminate) << " of waiting ("
+      << format_go_duration(schedule.time_to_terminate) << "; with jitter "
+      << human_duration(schedule.time_to_terminate_min) << " to "
+      << human_duration(schedule.time_to_terminate_max) << ")\n";
+  return out.str();
+}
+
+nlohmann::json trace_step_to_json(const TraceStep& step) {
+  nlohmann::json out = {{"line", step.line},
+                        {"at_ns", step.at},
+                        {"at", format_go_duration(step.at)},
+                        {"job", step.job},
+                        {"event", std::string(to_string(step.event))},
+                        {"allow", step.allow},
+                        {"terminate", step.terminate},
+                        {"backoff_ns", step.backoff},
+                        {"backoff", format_go_duration(step.backoff)},
+                        {"failures", step.failures}};
+  out["retry_at_ns"] = step.retry_at ? nlohmann::json(*step.retry_at) : nlohmann::json(nullptr);
+  return out;
+}
+
+nlohmann::json failure_model_to_json(const BackoffConfig& config, const FailureModelParams& params,
+                                     const FailureModelResult& result) {
+  nlohmann::json model = {{"runs", params.runs}, {"seed", params.seed}};
+  put_duration(model, "uptime", params.uptime);
+  put_duration(model, "tick_interval", params.tick_interval);
+  if (params.horizon) {
+    put_duration(model, "horizon", *params.horizon);
+  } else {
+    model["horizon_ns"] = nullptr;
+  }
+  nlohmann::json out = {{"mode", "failure-model"},
+                        {"config", config_to_json(config)},
+                        {"model", model},
+                        {"seed", params.seed},
+                        {"runs", result.runs},
+                        {"terminated", result.terminated},
+                        {"failures", result.failures},
+                        {"never_terminates", result.never_terminates}};
+  if (result.time_to_terminate) {
+    const auto& q = *result.time_to_terminate;
+    out["time_to_terminate"] = {{"min_ns", q.min},
+                                {"p50_ns", q.p50},
+                                {"p90_ns", q.p90},
+                                {"p99_ns", q.p99},
+                                {"max_ns", q.max},
+                                {"min", format_go_duration(q.min)},
+                                {"p50", format_go_duration(q.p50)},
+                                {"p90", format_go_duration(q.p90)},
+                                {"p99", format_go_duration(q.p99)},
+                                {"max", format_go_duration(q.max)}};
+  } else {
+    out["time_to_terminate"] = nullptr;
+  }
+  if (result.never_terminates) {
+    out["note"] = never_message(config, params.uptime);
+  } else if (result.terminated < result.runs) {
+    out["note"] = std::to_string(result.runs - result.terminated) +
+                  " runs did not terminate within the horizon";
+  }
+  return out;
+}
+
+std::string failure_model_table(const BackoffConfig& config, const FailureModelParams& params,
+                                const FailureModelResult& result) {
+  std::ostringstream out;
+  out << "uptime per start: " << format_go_duration(params.uptime) << ", runs: " << result.runs
+      << ", seed: " << params.seed << '\n';
+  out << "terminated: " << result.terminated << " of " << result.runs
+      << ", failures simulated: " << result.failures << '\n';
+  if (result.time_to_terminate) {
+    const auto& q = *result.time_to_terminate;
+    out << "time to terminate: min " << human_duration(q.min) << ", p50 " << human_duration(q.p50)
+        << ", p90 " << human_duration(q.p90) << ", p99 " << human_duration(q.p99) << ", max "
+        << human_duration(q.max) << '\n';
+  }
+  if (result.never_terminates) {
+    out << never_message(config, params.uptime) << '\n';
+  }
+  return out.str();
+}
+
+} // namespace jobop::backoff
