@@ -1,0 +1,57 @@
+// Inputs the fuzzers (fuzz/) found that broke a property, kept as unit tests
+// next to their copies in fuzz/corpus/<target>/finding-*.
+#include <jobop/backoff/config_file.hpp>
+#include <jobop/backoff/trace_replay.hpp>
+#include <jobop/core/exceptions.hpp>
+
+#include <doctest/doctest.h>
+
+#include <sstream>
+#include <string>
+
+using namespace jobop;
+
+namespace {
+
+// Return the code of the core::Error `f` throws, or a marker when it throws
+// something else (which the CLI would report as an internal error, exit 1).
+template <typename F>
+std::string error_code_of(F f) {
+  try {
+    f();
+  } catch (const core::UsageError& e) {
+    return e.code();
+  } catch (const std::exception& e) {
+    return std::string("not a UsageError: ") + e.what();
+  }
+  return "no error";
+}
+
+} // namespace
+
+TEST_CASE("A JSON config number too large for a double is a syntax error, not an internal one") {
+  // fuzz/corpus/json_config/finding-01-number-overflow: nlohmann throws
+  // out_of_range.406, not parse_error, for 1e400.
+  backoff::BackoffConfigBuilder builder;
+  const std::string code = error_code_of([&] {
+    backoff::apply_backoff_config_text(builder, R"({"multiplier": 1e400})", "b.json",
+                                       backoff::ConfigFormat::json);
+  });
+  CHECK(code == "config.syntax");
+}
+
+TEST_CASE("A trace number too large for a double is a syntax error naming its line") {
+  // fuzz/corpus/trace/finding-01-number-overflow.
+  std::istringstream in(
+    "{\"at\": \"1s\", \"event\": \"fail\"}\n{\"at\": 1e400, \"event\": \"fail\"}\n");
+  try {
+    backoff::replay_trace(in, backoff::BackoffConfig{}, 1);
+    FAIL("expected an error");
+  } catch (const core::UsageError& e) {
+    CHECK(e.code() == "trace.syntax");
+    CHECK(e.details().at("line") == 2);
+    CHECK(std::string(e.what()).rfind("line 2: ", 0) == 0);
+  } catch (const std::exception& e) {
+    FAIL("not a UsageError: " << e.what());
+  }
+}
