@@ -139,6 +139,10 @@ ConfigLayout apply_json(BackoffConfigBuilder& builder, std::string_view text,
     throw core::UsageError("config.syntax",
                            where_at(name, line) + ": JSON syntax error: " + e.what(),
                            {{"file", name}, {"line", line}});
+  } catch (const nlohmann::json::out_of_range& e) {
+    // A number beyond a double (1e400) is out_of_range.406, not a parse_error.
+    throw core::UsageError("config.syntax", name + ": JSON syntax error: " + e.what(),
+                           {{"file", name}});
   }
   if (!root.is_object()) {
     throw core::UsageError("config.syntax", name + ": the top level must be a JSON object",
