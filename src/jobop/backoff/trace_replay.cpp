@@ -118,6 +118,9 @@ std::vector<TraceStep> replay_trace(std::istream& in, const BackoffConfig& confi
       const auto column = what.find(", column ");
       const std::string why = column == std::string::npos ? what : what.substr(column + 2);
       fail_line(line, "trace.syntax", "not valid JSON at " + why);
+    } catch (const nlohmann::json::out_of_range& e) {
+      // A number beyond a double (1e400) is out_of_range.406, not a parse_error.
+      fail_line(line, "trace.syntax", std::string("not valid JSON: ") + e.what());
     }
     if (!record.is_object()) {
       fail_line(line, "trace.syntax", "not a JSON object");
