@@ -55,3 +55,15 @@ TEST_CASE("A trace number too large for a double is a syntax error naming its li
     FAIL("not a UsageError: " << e.what());
   }
 }
+
+TEST_CASE("A TOML config with invalid UTF-8 is a syntax error and is never handed to toml11") {
+  // fuzz/corpus/toml_config/finding-01-invalid-utf8-literal-key: toml11 3.7.1
+  // read past its buffer (ASan: heap-buffer-overflow in location::reset from
+  // parse_literal_string) and threw std::length_error on this input.
+  const std::string text("'\xdf'\0\0\x06\0\0\0\n", 10);
+  backoff::BackoffConfigBuilder builder;
+  const std::string code = error_code_of([&] {
+    backoff::apply_backoff_config_text(builder, text, "b.toml", backoff::ConfigFormat::toml);
+  });
+  CHECK(code == "config.syntax");
+}
