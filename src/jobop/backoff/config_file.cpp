@@ -64,8 +64,23 @@ ConfigLayout choose_layout(const std::vector<std::string>& top_keys, bool has_en
   return ConfigLayout::engine_none;
 }
 
+// TOML must be UTF-8, and toml11 3.7.1 reads past its buffer on invalid UTF-8
+// in a literal string (heap-buffer-overflow found by fuzz/fuzz_toml_config):
+// refuse such text before toml11 sees it. nlohmann's strict dump names the byte.
+void require_utf8(std::string_view text, const std::string& name) {
+  try {
+    (void)nlohmann::json(std::string(text)).dump();
+  } catch (const nlohmann::json::type_error& e) {
+    throw core::UsageError("config.syntax",
+                           name + ": TOML syntax error: not valid UTF-8 (" + std::string(e.what()) +
+                             ")",
+                           {{"file", name}});
+  }
+}
+
 ConfigLayout apply_toml(BackoffConfigBuilder& builder, std::string_view text,
                         const std::string& name) {
+  require_utf8(text, name);
   toml::value root;
   try {
     std::istringstream in{std::string(text)};
