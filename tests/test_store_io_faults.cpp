@@ -16,10 +16,12 @@
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -152,7 +154,11 @@ struct Figures {
   std::int64_t failed_as_store_error = 0;
   std::int64_t succeeded_despite_fault = 0;
   std::int64_t left_before = 0;
-  std::int64_t left_after = 0;
+  // Chunked operations: failed after reporting some units, which are stored.
+  std::int64_t left_partial = 0;
+  // Failed, yet the failed transaction is there in full (a failed fsync at
+  // COMMIT after SQLite wrote the commit frame to the WAL).
+  std::int64_t committed_despite_error = 0;
 };
 
 struct Fault {
@@ -170,15 +176,22 @@ const Fault k_faults[] = {
 };
 
 // An operation on the metastore at a path. It returns normally on success
-// and throws core::StoreError on a store failure; `tick` turns error items
-// into a StoreError since it collects them instead of throwing.
-using Operation = std::function<void(const std::string& path)>;
+// and throws core::StoreError on a store failure (tick turns its error items
+// into one, as it collects them instead of throwing). A chunked operation
+// counts in `reported` the units whose success it already reported.
+using Operation = std::function<void(const std::string& path, std::size_t& reported)>;
+
+// Run the first `reported` units of a chunked operation; absent for the others.
+using Prefix = std::function<void(const std::string& path, std::size_t reported)>;
 
 // Run `operation` under every fault of k_faults, one-off and persistent, at
-// N = 1, 2, ... until an armed run injects nothing; check every run.
+// N = 1, 2, ... until an armed run injects nothing; check every run. A run
+// that fails must leave the state before, after, or (chunked operations
+// only) exactly the state after the units it reported.
 Figures run_under_faults(const std::string& label,
                          const std::function<void(const std::string&)>& setup,
-                         const Operation& operation) {
+                         const Operation& operation, const Prefix& prefix = {},
+                         std::size_t chunk_units = 0) {
   ScratchDir dir;
   ScratchDir templ;
   FaultVfs vfs;
@@ -195,8 +208,20 @@ Figures run_under_faults(const std::string& label,
   };
   restore();
   const std::string before = dump(path);
-  operation(path);
+  std::size_t reported = 0;
+  operation(path, reported);
+  const std::size_t total_units = reported;
   const std::string after = dump(path);
+  std::map<std::size_t, std::string> partial_states;
+  const auto partial = [&](std::size_t units) -> const std::string& {
+    auto it = partial_states.find(units);
+    if (it == partial_states.end()) {
+      restore();
+      prefix(path, units);
+      it = partial_states.emplace(units, dump(path)).first;
+    }
+    return it->second;
+  };
   REQUIRE(before != after);
 
   Figures figures;
@@ -213,8 +238,9 @@ Figures run_under_faults(const std::string& label,
         restore();
         vfs.arm(FaultPlan{fault.point, n, persistent, fault.error});
         bool failed = false;
+        reported = 0;
         try {
-          operation(path);
+          operation(path, reported);
         } catch (const core::StoreError& e) {
           failed = true;
           CAPTURE(e.what());
@@ -234,17 +260,26 @@ Figures run_under_faults(const std::string& label,
           CHECK(state == after);
           break;
         }
-        if (failed) {
-          ++figures.failed_as_store_error;
-          CHECK((state == before || state == after));
-        } else {
-          // SQLite (or the operation's retry) absorbed the fault: it must
-          // then have done the whole work.
+        if (!failed) {
+          // SQLite (or the operation's own retry) absorbed the fault: then
+          // the whole work must be done.
           ++figures.succeeded_despite_fault;
           CHECK(state == after);
+          continue;
         }
-        figures.left_before += state == before ? 1 : 0;
-        figures.left_after += state == after ? 1 : 0;
+        ++figures.failed_as_store_error;
+        // What the operation reported is stored and nothing half-done: the
+        // transaction that failed is either absent or, when its COMMIT's
+        // fsync failed after the commit frame reached the WAL, fully there.
+        const std::string& kept = chunk_units == 0 ? before : partial(reported);
+        const std::string& kept_and_failed =
+          chunk_units == 0 ? after : partial(std::min(reported + chunk_units, total_units));
+        CHECK_MESSAGE((state == kept || state == kept_and_failed), "reported " << reported);
+        if (state == kept) {
+          ++(reported == 0 ? figures.left_before : figures.left_partial);
+        } else if (state == kept_and_failed) {
+          ++figures.committed_despite_error;
+        }
       }
     }
     if (report) {
@@ -258,14 +293,15 @@ Figures run_under_faults(const std::string& label,
                                total_before.succeeded_despite_fault));
     }
   }
-  if (std::getenv("JOBOP_FAULT_REPORT") != nullptr) {
+  if (report) {
     std::printf(
       "%-14s runs %4lld  faults injected %5lld  store errors %4lld  absorbed %3lld  "
-      "left as before %4lld  as after %4lld\n",
+      "left as before %4lld  as reported %3lld  committed despite the error %3lld\n",
       label.c_str(), static_cast<long long>(figures.runs), static_cast<long long>(figures.faults),
       static_cast<long long>(figures.failed_as_store_error),
       static_cast<long long>(figures.succeeded_despite_fault),
-      static_cast<long long>(figures.left_before), static_cast<long long>(figures.left_after));
+      static_cast<long long>(figures.left_before), static_cast<long long>(figures.left_partial),
+      static_cast<long long>(figures.committed_despite_error));
   }
   return figures;
 }
@@ -281,12 +317,12 @@ void expect_store_error_free(const std::vector<ops::CancelResult>& results) {
 TEST_CASE("I/O faults during init leave no metastore or a complete one") {
   const Figures f = run_under_faults(
     "init", [](const std::string&) {},
-    [](const std::string& path) { store::init_metastore(path); });
+    [](const std::string& path, std::size_t&) { store::init_metastore(path); });
   CHECK(f.failed_as_store_error > 0);
 }
 
 TEST_CASE("I/O faults during job put leave the job unwritten or fully written") {
-  const Figures f = run_under_faults("job put", seed, [](const std::string& path) {
+  const Figures f = run_under_faults("job put", seed, [](const std::string& path, std::size_t&) {
     store::Metastore store(path, store::OpenMode::read_write);
     store.put_job(job("fresh", store::JobState::init), k_now);
   });
@@ -294,7 +330,7 @@ TEST_CASE("I/O faults during job put leave the job unwritten or fully written") 
 }
 
 TEST_CASE("I/O faults during a single cancel leave the job untouched or canceling") {
-  const Figures f = run_under_faults("cancel", seed, [](const std::string& path) {
+  const Figures f = run_under_faults("cancel", seed, [](const std::string& path, std::size_t&) {
     store::Metastore store(path, store::OpenMode::read_write);
     expect_store_error_free(ops::cancel_jobs(store, {"run-2"}, {}, k_now));
   });
@@ -302,28 +338,59 @@ TEST_CASE("I/O faults during a single cancel leave the job untouched or cancelin
 }
 
 TEST_CASE("I/O faults during a batch cancel leave every job untouched or every one changed") {
-  const Figures f = run_under_faults("cancel batch", seed, [](const std::string& path) {
-    store::Metastore store(path, store::OpenMode::read_write);
-    const auto results = ops::cancel_jobs(
-      store, {"run-1", "run-2", "run-3", "new-0", "new-1", "new-2", "new-3", "done", "run-0"}, {},
-      k_now);
-    expect_store_error_free(results);
-  });
+  const Figures f =
+    run_under_faults("cancel batch", seed, [](const std::string& path, std::size_t&) {
+      store::Metastore store(path, store::OpenMode::read_write);
+      const auto results = ops::cancel_jobs(
+        store, {"run-1", "run-2", "run-3", "new-0", "new-1", "new-2", "new-3", "done", "run-0"}, {},
+        k_now);
+      expect_store_error_free(results);
+    });
   CHECK(f.failed_as_store_error > 0);
 }
 
 TEST_CASE("I/O faults during tick leave every op as it was or every op moved on") {
-  const Figures f = run_under_faults("tick", seed_for_tick, [](const std::string& path) {
-    store::Metastore store(path, store::OpenMode::read_write);
-    ops::OutboxRouter router;
-    ops::JobOperator op(store, router);
-    const ops::TickResult result = op.tick(k_now);
-    for (const auto& item : result.items) {
-      if (item.action == ops::TickAction::error) {
-        // tick collects store errors per op; surface the first as the CLI does.
-        throw core::StoreError(item.error_code, item.error);
+  const Figures f =
+    run_under_faults("tick", seed_for_tick, [](const std::string& path, std::size_t&) {
+      store::Metastore store(path, store::OpenMode::read_write);
+      ops::OutboxRouter router;
+      ops::JobOperator op(store, router);
+      const ops::TickResult result = op.tick(k_now);
+      for (const auto& item : result.items) {
+        if (item.action == ops::TickAction::error) {
+          // tick collects store errors per op; surface the first as the CLI does.
+          throw core::StoreError(item.error_code, item.error);
+        }
       }
-    }
-  });
+    });
   CHECK(f.failed_as_store_error > 0);
+}
+
+TEST_CASE("I/O faults during a chunked batch cancel keep exactly the chunks it reported") {
+  static const std::vector<std::string> ids = {"run-1", "run-2", "run-3", "new-0", "new-1",
+                                               "new-2", "new-3", "done",  "run-0"};
+  ops::CancelOptions options;
+  options.chunk_size = 3;
+  const auto cancel_prefix = [options](const std::string& path, std::size_t& reported,
+                                       std::size_t count) {
+    store::Metastore store(path, store::OpenMode::read_write);
+    const std::vector<std::string> some(ids.begin(),
+                                        ids.begin() + static_cast<std::ptrdiff_t>(count));
+    ops::cancel_jobs(store, some, options, k_now, [&](const ops::CancelResult& result) {
+      CHECK_MESSAGE(!result.failure, result.id);
+      ++reported;
+    });
+  };
+  const Figures f = run_under_faults(
+    "cancel chunks", seed,
+    [&](const std::string& path, std::size_t& reported) {
+      cancel_prefix(path, reported, ids.size());
+    },
+    [&](const std::string& path, std::size_t count) {
+      std::size_t reported = 0;
+      cancel_prefix(path, reported, count);
+      CHECK(reported == count);
+    },
+    options.chunk_size);
+  CHECK(f.left_partial > 0);
 }
