@@ -17,7 +17,7 @@ struct FaultState {
   sqlite3_vfs* real_vfs = nullptr;
   bool armed = false;
   FaultPlan plan;
-  std::array<std::int64_t, 4> calls{};
+  std::array<std::int64_t, 5> calls{};
   std::int64_t injected = 0;
   bool skip_real_sync = false;
 };
@@ -117,6 +117,12 @@ int f_shm_map(sqlite3_file* file, int page, int page_size, int extend, void vola
   return real->pMethods->xShmMap(real, page, page_size, extend, out);
 }
 int f_shm_lock(sqlite3_file* file, int offset, int n, int flags) {
+  // Only taking a lock can fail; releasing one always succeeds.
+  if ((flags & SQLITE_SHM_LOCK) != 0) {
+    if (const int rc = fault_for(FaultPoint::shm_lock); rc != SQLITE_OK) {
+      return rc;
+    }
+  }
   sqlite3_file* real = real_of(file);
   return real->pMethods->xShmLock(real, offset, n, flags);
 }
@@ -232,9 +238,11 @@ const char* fault_point_name(FaultPoint point) {
   case FaultPoint::lock:
     return "lock";
   case FaultPoint::truncate:
+    return "truncate";
+  case FaultPoint::shm_lock:
     break;
   }
-  return "truncate";
+  return "shm_lock";
 }
 
 FaultVfs::FaultVfs() {

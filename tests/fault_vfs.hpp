@@ -5,13 +5,14 @@
 
 // A fault-injecting SQLite VFS for tests: a thin wrapper over the default VFS
 // that passes every call through, except that it can fail the Nth xWrite,
-// xSync, xLock or xTruncate (counted over every file SQLite opens: database,
+// xSync, xLock, xTruncate or xShmLock (counted over every file SQLite opens: database,
 // WAL, journal) with the error a real disk gives, once or from then on.
 namespace jobop::testing {
 
-enum class FaultPoint { write, sync, lock, truncate };
+// `lock` is xLock on a file; `shm_lock` is xShmLock, WAL mode's locks.
+enum class FaultPoint { write, sync, lock, truncate, shm_lock };
 
-// Return "write", "sync", "lock" or "truncate".
+// Return "write", "sync", "lock", "truncate" or "shm_lock".
 const char* fault_point_name(FaultPoint point);
 
 struct FaultPlan {

@@ -173,6 +173,7 @@ const Fault k_faults[] = {
   {FaultPoint::sync, SQLITE_IOERR_FSYNC, "I/O error"},
   {FaultPoint::lock, SQLITE_IOERR_LOCK, "I/O error"},
   {FaultPoint::truncate, SQLITE_IOERR_TRUNCATE, "I/O error"},
+  {FaultPoint::shm_lock, SQLITE_IOERR_SHMLOCK, "I/O error"},
 };
 
 // An operation on the metastore at a path. It returns normally on success
