@@ -67,3 +67,45 @@ TEST_CASE("A TOML config with invalid UTF-8 is a syntax error and is never hande
   });
   CHECK(code == "config.syntax");
 }
+
+TEST_CASE("A TOML config nested deeper than any backoff config is refused, not a stack overflow") {
+  // fuzz/corpus/toml_config/finding-02-deep-array (1,160 '[' overflow the
+  // stack of the ASan build): toml11 parses arrays by recursion, and 20,000
+  // levels overflow the stack of a release build (SIGSEGV).
+  const std::string text = "a = " + std::string(100000, '[');
+  backoff::BackoffConfigBuilder builder;
+  const std::string code = error_code_of([&] {
+    backoff::apply_backoff_config_text(builder, text, "b.toml", backoff::ConfigFormat::toml);
+  });
+  CHECK(code == "config.syntax");
+}
+
+TEST_CASE("A TOML config with brackets inside strings and comments is not mistaken for nesting") {
+  const std::string deep(200, '[');
+  const std::string text = "# " + deep + "\nname = \"" + deep + "\"\nother = '" + deep +
+                           "'\nml = \"\"\"\n" + deep + "\"\"\"\n[job-backoff]\nmultiplier = 2.0\n";
+  backoff::BackoffConfigBuilder builder;
+  CHECK(backoff::apply_backoff_config_text(builder, text, "b.toml", backoff::ConfigFormat::toml) ==
+        backoff::ConfigLayout::engine_table);
+  CHECK(builder.build().multiplier == 2.0);
+}
+
+TEST_CASE("A trace field holding a deeply nested value is refused without a recursive dump") {
+  // fuzz/corpus/trace/finding-02-deep-event (found while reading the code the
+  // TOML finding pointed at): the error message dumped the value with
+  // nlohmann's recursive dump(), which overflows the stack at this depth.
+  const std::string deep = std::string(200000, '[') + std::string(200000, ']');
+  for (const std::string& line :
+       {"{\"event\": \"check\", \"at\": " + deep + "}", "{\"at\": 1, \"event\": " + deep + "}",
+        "{\"at\": 1, \"event\": \"check\", \"job\": " + deep + "}"}) {
+    CAPTURE(line.substr(0, 30));
+    std::istringstream in(line + "\n");
+    try {
+      backoff::replay_trace(in, backoff::BackoffConfig{}, 1);
+      FAIL("expected an error");
+    } catch (const core::UsageError& e) {
+      CHECK(e.code() == "trace.invalid_field");
+      CHECK(e.details().at("line") == 1);
+    }
+  }
+}
