@@ -230,7 +230,8 @@ Figures run_under_faults(const std::string& label,
   for (const Fault& fault : k_faults) {
     const Figures total_before = figures;
     for (const bool persistent : {false, true}) {
-      for (std::int64_t n = 1; n < 500; ++n) {
+      bool reached_the_end = false;
+      for (std::int64_t n = 1; n < 500 && !reached_the_end; ++n) {
         CAPTURE(label);
         CAPTURE(testing::fault_point_name(fault.point));
         CAPTURE(fault.error);
@@ -259,7 +260,8 @@ Figures run_under_faults(const std::string& label,
         if (injected == 0) {
           CHECK_FALSE(failed);
           CHECK(state == after);
-          break;
+          reached_the_end = true;
+          continue;
         }
         if (!failed) {
           // SQLite (or the operation's own retry) absorbed the fault: then
@@ -282,6 +284,7 @@ Figures run_under_faults(const std::string& label,
           ++figures.committed_despite_error;
         }
       }
+      CHECK_MESSAGE(reached_the_end, label << ": still injecting at N = 500");
     }
     if (report) {
       std::printf(
