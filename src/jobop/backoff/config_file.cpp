@@ -64,8 +64,68 @@ ConfigLayout choose_layout(const std::vector<std::string>& top_keys, bool has_en
   return ConfigLayout::engine_none;
 }
 
+// TOML must be UTF-8, and toml11 3.7.1 reads past its buffer on invalid UTF-8
+// in a literal string (heap-buffer-overflow found by fuzz/fuzz_toml_config):
+// refuse such text before toml11 sees it. nlohmann's strict dump names the byte.
+void require_utf8(std::string_view text, const std::string& name) {
+  try {
+    (void)nlohmann::json(std::string(text)).dump();
+  } catch (const nlohmann::json::type_error& e) {
+    throw core::UsageError("config.syntax",
+                           name + ": TOML syntax error: not valid UTF-8 (" + std::string(e.what()) +
+                             ")",
+                           {{"file", name}});
+  }
+}
+
+// toml11 parses arrays and inline tables by recursion, one level per '[' or
+// '{', so a hostile file of 20,000 '[' overflows the stack (found by
+// fuzz/fuzz_toml_config). No backoff config nests more than a few levels.
+constexpr int k_max_toml_nesting = 64;
+
+// Refuse `text` whose '[' / '{' nest deeper than k_max_toml_nesting outside
+// strings and comments (a conservative scan: it never under-counts).
+void require_shallow(std::string_view text, const std::string& name) {
+  int depth = 0;
+  std::size_t line = 1;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+    } else if (c == '#') {
+      while (i + 1 < text.size() && text[i + 1] != '\n') {
+        ++i;
+      }
+    } else if (c == '"' || c == '\'') {
+      const std::size_t width = text.compare(i, 3, std::string(3, c)) == 0 ? 3 : 1;
+      const std::string_view quote = text.substr(i, width);
+      for (i += width; i < text.size() && text.compare(i, width, quote) != 0; ++i) {
+        if (c == '"' && text[i] == '\\') {
+          ++i;
+        }
+        if (i < text.size() && text[i] == '\n') {
+          ++line;
+        }
+      }
+      i += width - 1;
+    } else if (c == '[' || c == '{') {
+      if (++depth > k_max_toml_nesting) {
+        throw core::UsageError("config.syntax",
+                               where_at(name, line) + ": TOML syntax error: arrays and tables " +
+                                 "nest deeper than " + std::to_string(k_max_toml_nesting) +
+                                 " levels",
+                               {{"file", name}, {"line", line}});
+      }
+    } else if (c == ']' || c == '}') {
+      depth = depth > 0 ? depth - 1 : 0;
+    }
+  }
+}
+
 ConfigLayout apply_toml(BackoffConfigBuilder& builder, std::string_view text,
                         const std::string& name) {
+  require_utf8(text, name);
+  require_shallow(text, name);
   toml::value root;
   try {
     std::istringstream in{std::string(text)};
@@ -139,6 +199,10 @@ ConfigLayout apply_json(BackoffConfigBuilder& builder, std::string_view text,
     throw core::UsageError("config.syntax",
                            where_at(name, line) + ": JSON syntax error: " + e.what(),
                            {{"file", name}, {"line", line}});
+  } catch (const nlohmann::json::out_of_range& e) {
+    // A number beyond a double (1e400) is out_of_range.406, not a parse_error.
+    throw core::UsageError("config.syntax", name + ": JSON syntax error: " + e.what(),
+                           {{"file", name}});
   }
   if (!root.is_object()) {
     throw core::UsageError("config.syntax", name + ": the top level must be a JSON object",

@@ -18,6 +18,16 @@ constexpr std::size_t k_max_job_id_bytes = 128;
   throw core::UsageError(code, "line " + std::to_string(line) + ": " + message, {{"line", line}});
 }
 
+// Show a field's value in a message: scalars as JSON, arrays and objects by
+// their type only, since nlohmann's dump() recurses once per level and a
+// hostile line nests deep enough to overflow the stack (fuzz/fuzz_trace).
+std::string shown(const nlohmann::json& value) {
+  if (value.is_structured()) {
+    return std::string("an ") + value.type_name();
+  }
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 core::Nanos parse_at(std::size_t line, const nlohmann::json& at) {
   core::Nanos result = 0;
   if (at.is_string()) {
@@ -35,7 +45,7 @@ core::Nanos parse_at(std::size_t line, const nlohmann::json& at) {
     fail_line(line, "trace.invalid_field",
               "`at` must be a Go duration string (\"1m30s\") or an integer of nanoseconds, "
               "got " +
-                at.dump());
+                shown(at));
   }
   if (result < 0) {
     fail_line(line, "trace.invalid_field",
@@ -45,7 +55,7 @@ core::Nanos parse_at(std::size_t line, const nlohmann::json& at) {
 }
 
 TraceEvent parse_event(std::size_t line, const nlohmann::json& event) {
-  const std::string text = event.is_string() ? event.get<std::string>() : event.dump();
+  const std::string text = event.is_string() ? event.get<std::string>() : std::string();
   if (text == "online") {
     return TraceEvent::online;
   }
@@ -60,7 +70,7 @@ TraceEvent parse_event(std::size_t line, const nlohmann::json& event) {
   }
   fail_line(line, "trace.invalid_field",
             "`event` must be \"online\", \"fail\", \"terminate\" or \"check\", got " +
-              event.dump());
+              shown(event));
 }
 
 std::string parse_job(std::size_t line, const nlohmann::json& record) {
@@ -71,8 +81,7 @@ std::string parse_job(std::size_t line, const nlohmann::json& record) {
   if (!job.is_string() || job.get<std::string>().empty() ||
       job.get<std::string>().size() > k_max_job_id_bytes) {
     fail_line(line, "trace.invalid_field",
-              "`job` must be a string of 1 to 128 bytes, got " +
-                job.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+              "`job` must be a string of 1 to 128 bytes, got " + shown(job));
   }
   return job.get<std::string>();
 }
@@ -118,6 +127,9 @@ std::vector<TraceStep> replay_trace(std::istream& in, const BackoffConfig& confi
       const auto column = what.find(", column ");
       const std::string why = column == std::string::npos ? what : what.substr(column + 2);
       fail_line(line, "trace.syntax", "not valid JSON at " + why);
+    } catch (const nlohmann::json::out_of_range& e) {
+      // A number beyond a double (1e400) is out_of_range.406, not a parse_error.
+      fail_line(line, "trace.syntax", std::string("not valid JSON: ") + e.what());
     }
     if (!record.is_object()) {
       fail_line(line, "trace.syntax", "not a JSON object");
