@@ -152,10 +152,6 @@ Metastore::Metastore(const std::string& path, OpenMode mode, StoreOptions option
     }
     m_db->exec("PRAGMA journal_mode=WAL");
     m_db->exec("PRAGMA synchronous=FULL");
-    // Leave the WAL for the next process instead of checkpointing it on every
-    // close: a one-job command then pays one fsync (its commit), not four.
-    // SQLite still checkpoints as the WAL grows (wal_autocheckpoint).
-    sqlite3_db_config(m_db->handle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
     if (created || !tables.jobop_meta || !tables.jobop_outbox) {
       Transaction tx(*m_db);
       // Look again under the write lock: another init may have won the race.
