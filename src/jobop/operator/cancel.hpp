@@ -24,8 +24,11 @@ struct CancelOptions {
   // Required with `force` (core::UsageError cancel.reason_required).
   std::string reason;
   // Jobs per BEGIN IMMEDIATE ... COMMIT: a kill leaves every job untouched
-  // or fully changed, and rerunning finishes the work.
-  std::size_t chunk_size = 2048;
+  // or fully changed, and rerunning finishes the work. Large, because the
+  // job_ops indexes take random ids: a chunk rewrites each index page it
+  // touches once, so 100,000 ids in chunks of 2,048 took 5.3 s and in chunks
+  // of 16,384 3.7 s (a chunk holds the write lock well under a second).
+  std::size_t chunk_size = 16384;
   // Read the `config` column into the result rows.
   bool include_config = false;
 };
