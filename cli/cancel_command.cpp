@@ -133,8 +133,9 @@ void run_cancel(CancelFlags& flags, Globals& globals) {
   options.reason = flags.reason;
   status::ViewOptions view;
   view.stuck_after = duration_flag(flags.stuck_after);
-  auto store =
+  const auto opened =
     open_store(globals, flags.dry_run ? store::OpenMode::read_only : store::OpenMode::read_write);
+  store::Metastore& store = *opened;
   view.now = globals.clock->now();
 
   const auto format = parse_output_format(flags.output);

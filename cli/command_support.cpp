@@ -1,6 +1,7 @@
 #include <cli/command_support.hpp>
 
 #include <jobop/core/exceptions.hpp>
+#include <jobop/store/open.hpp>
 #include <jobop/time/go_duration.hpp>
 
 #include <algorithm>
@@ -41,8 +42,8 @@ store::StoreOptions store_options(const Globals& globals) {
   return options;
 }
 
-store::Metastore open_store(const Globals& globals, store::OpenMode mode) {
-  return store::Metastore(globals.db_path, mode, store_options(globals));
+std::unique_ptr<store::Metastore> open_store(const Globals& globals, store::OpenMode mode) {
+  return store::open_metastore(globals.db_path, mode, store_options(globals));
 }
 
 std::vector<std::string> job_ids_from(const std::vector<std::string>& args, std::istream& in) {

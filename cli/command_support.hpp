@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include <istream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -27,7 +28,7 @@ store::StoreOptions store_options(const Globals& globals);
 
 // Open the metastore at --db in `mode` with --busy-timeout. Every mode but
 // create_or_adopt refuses a missing file (exit 5) and creates nothing.
-store::Metastore open_store(const Globals& globals, store::OpenMode mode);
+std::unique_ptr<store::Metastore> open_store(const Globals& globals, store::OpenMode mode);
 
 // Return the job ids a command was given: `args` as they are, or, when
 // `args` is exactly "-", one id per line of `in` with blank lines skipped

@@ -3,7 +3,7 @@
 #include <cli/command_support.hpp>
 #include <cli/output.hpp>
 #include <jobop/demo/demo_data.hpp>
-#include <jobop/store/metastore.hpp>
+#include <jobop/store/open.hpp>
 
 #include <iostream>
 #include <memory>
@@ -31,7 +31,8 @@ void run_init(const InitFlags& flags, const Globals& globals) {
                              {"schema_version", result.schema_version},
                              {"demo", nullptr}};
   if (flags.demo) {
-    auto store = open_store(globals, store::OpenMode::read_write);
+    const auto opened = open_store(globals, store::OpenMode::read_write);
+    store::Metastore& store = *opened;
     const auto demo = demo::seed_demo(store, now);
     document["demo"] = {
       {"added", demo.added}, {"jobs", demo.job_ids.size()}, {"canceling", demo.canceling}};

@@ -3,9 +3,9 @@
 #include <cli/command_support.hpp>
 #include <cli/output.hpp>
 #include <jobop/core/exceptions.hpp>
+#include <jobop/model/codes.hpp>
+#include <jobop/model/job_id.hpp>
 #include <jobop/status/records_json.hpp>
-#include <jobop/store/codes.hpp>
-#include <jobop/store/job_id.hpp>
 #include <jobop/store/metastore.hpp>
 
 #include <iostream>
@@ -47,35 +47,38 @@ void print_job(store::Metastore& store, const std::string& id, core::UnixNanos n
 }
 
 void run_put(const JobFlags& flags, const Globals& globals) {
-  store::JobSpec spec;
+  model::JobSpec spec;
   spec.id = flags.id;
-  spec.type = store::parse_job_type(flags.type);
-  spec.state = store::parse_job_state(flags.state);
+  spec.type = model::parse_job_type(flags.type);
+  spec.state = model::parse_job_state(flags.state);
   spec.project_id = flags.project;
   spec.node_id = flags.node;
   spec.address = flags.address;
-  spec.epoch = store::parse_epoch(flags.epoch);
+  spec.epoch = model::parse_epoch(flags.epoch);
   spec.error_message = flags.error;
   spec.config = flags.config;
-  store::validate_job_id(spec.id);
-  auto store = open_store(globals, store::OpenMode::read_write);
+  model::validate_job_id(spec.id);
+  const auto opened = open_store(globals, store::OpenMode::read_write);
+  store::Metastore& store = *opened;
   const core::UnixNanos now = globals.clock->now();
   const bool inserted = store.put_job(spec, now);
   print_job(store, spec.id, now, {{"inserted", inserted}});
 }
 
 void run_set_state(const JobFlags& flags, const Globals& globals) {
-  const store::JobState state = store::parse_job_state(flags.state);
-  store::validate_job_id(flags.id);
-  auto store = open_store(globals, store::OpenMode::read_write);
+  const model::JobState state = model::parse_job_state(flags.state);
+  model::validate_job_id(flags.id);
+  const auto opened = open_store(globals, store::OpenMode::read_write);
+  store::Metastore& store = *opened;
   const core::UnixNanos now = globals.clock->now();
   store.set_job_state(flags.id, state, flags.error, now);
   print_job(store, flags.id, now, nlohmann::json::object());
 }
 
 void run_delete(const JobFlags& flags, const Globals& globals) {
-  store::validate_job_id(flags.id);
-  auto store = open_store(globals, store::OpenMode::read_write);
+  model::validate_job_id(flags.id);
+  const auto opened = open_store(globals, store::OpenMode::read_write);
+  store::Metastore& store = *opened;
   store.delete_job(flags.id, globals.clock->now());
   print_json_line(std::cout, {{"id", flags.id}, {"deleted", true}});
 }

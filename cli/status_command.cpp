@@ -3,9 +3,9 @@
 #include <cli/command_support.hpp>
 #include <cli/diagnostics.hpp>
 #include <cli/output.hpp>
+#include <jobop/model/codes.hpp>
+#include <jobop/model/job_id.hpp>
 #include <jobop/status/records_json.hpp>
-#include <jobop/store/codes.hpp>
-#include <jobop/store/job_id.hpp>
 #include <jobop/store/metastore.hpp>
 
 #include <iostream>
@@ -45,20 +45,20 @@ const std::vector<Column>& status_columns() {
   return columns;
 }
 
-store::StatusFilter filter_from(const StatusFlags& flags) {
-  store::StatusFilter filter;
+model::StatusFilter filter_from(const StatusFlags& flags) {
+  model::StatusFilter filter;
   for (const auto& id : flags.ids) {
-    store::validate_job_id(id);
+    model::validate_job_id(id);
   }
   filter.ids = flags.ids;
   for (const auto& state : flags.states) {
-    filter.states.push_back(store::parse_user_state(state));
+    filter.states.push_back(model::parse_user_state(state));
   }
   for (const auto& op : flags.ops) {
-    filter.ops.push_back(store::parse_op_status(op));
+    filter.ops.push_back(model::parse_op_status(op));
   }
   for (const auto& type : flags.types) {
-    filter.types.push_back(store::parse_job_type(type));
+    filter.types.push_back(model::parse_job_type(type));
   }
   filter.projects = flags.projects;
   filter.include_config = flags.include_config;
@@ -70,7 +70,8 @@ void run_status(const StatusFlags& flags, Globals& globals) {
   status::ViewOptions view;
   view.stuck_after = duration_flag(flags.stuck_after);
   view.include_config = flags.include_config;
-  auto store = open_store(globals, store::OpenMode::read_only);
+  const auto opened = open_store(globals, store::OpenMode::read_only);
+  store::Metastore& store = *opened;
   view.now = globals.clock->now();
 
   const auto format = parse_output_format(flags.output);
@@ -81,11 +82,11 @@ void run_status(const StatusFlags& flags, Globals& globals) {
   std::map<std::string, std::size_t> by_state;
   std::unordered_set<std::string> seen;
   std::string text;
-  store.for_each_status_row(filter, [&](const store::StatusRow& row) {
+  store.for_each_status_row(filter, [&](const model::StatusRow& row) {
     ++count;
     stuck += row.looks_stuck(view.now, view.stuck_after) ? 1 : 0;
     ++by_state[row.orphan() ? std::string("orphan")
-                            : std::string(store::user_state_name(row.state()))];
+                            : std::string(model::user_state_name(row.state()))];
     if (!filter.ids.empty()) {
       seen.insert(row.id);
     }

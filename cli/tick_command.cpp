@@ -40,8 +40,9 @@ void run_tick(const TickFlags& flags, Globals& globals) {
   auto router = make_router_from(flags.router);
   ops::TickOptions tick_options;
   tick_options.dry_run = flags.dry_run;
-  auto store =
+  const auto opened =
     open_store(globals, flags.dry_run ? store::OpenMode::read_only : store::OpenMode::read_write);
+  store::Metastore& store = *opened;
   ops::JobOperator op(store, *router);
 
   if (!loop_mode) {

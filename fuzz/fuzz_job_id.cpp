@@ -1,4 +1,4 @@
-// Fuzz job-id validation (src/jobop/store/job_id.hpp) against an independent
+// Fuzz job-id validation (src/jobop/model/job_id.hpp) against an independent
 // oracle: nlohmann's strict UTF-8 check (json::dump throws on invalid UTF-8,
 // overlong forms and surrogates) plus a decode of the code points for the
 // control-character rule. Also: validate_job_id throws exactly when
@@ -6,7 +6,7 @@
 #include <fuzz_check.hpp>
 
 #include <jobop/core/exceptions.hpp>
-#include <jobop/store/job_id.hpp>
+#include <jobop/model/job_id.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -56,12 +56,12 @@ bool has_control(const std::string& text) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string id(reinterpret_cast<const char*>(data), size);
-  const std::string_view problem = jobop::store::job_id_problem(id);
-  const bool expected_valid = !id.empty() && id.size() <= jobop::store::k_max_job_id_bytes &&
+  const std::string_view problem = jobop::model::job_id_problem(id);
+  const bool expected_valid = !id.empty() && id.size() <= jobop::model::k_max_job_id_bytes &&
                               strict_utf8(id) && !has_control(id);
   FUZZ_CHECK(problem.empty() == expected_valid);
   try {
-    jobop::store::validate_job_id(id);
+    jobop::model::validate_job_id(id);
     FUZZ_CHECK(problem.empty());
   } catch (const jobop::core::UsageError& e) {
     FUZZ_CHECK(!problem.empty());

@@ -2,6 +2,8 @@
 
 #include <jobop/core/clock.hpp>
 #include <jobop/store/metastore.hpp>
+#include <jobop/store/open.hpp>
+#include <jobop/store/sqlite/sqlite_metastore.hpp>
 
 #include <cstdlib>
 #include <filesystem>
@@ -46,9 +48,9 @@ constexpr core::UnixNanos k_t0 = 1'714'564'800 * core::k_second;
 
 // Put job `id` in `state` (fake job, project "p", node "n1", address
 // "10.0.0.1:8080", epoch 7).
-inline void put(store::Metastore& s, const std::string& id, store::JobState state,
+inline void put(store::Metastore& s, const std::string& id, model::JobState state,
                 core::UnixNanos now = k_t0) {
-  store::JobSpec spec;
+  model::JobSpec spec;
   spec.id = id;
   spec.project_id = "p";
   spec.state = state;

@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 using namespace jobop::store;
+using namespace jobop::model;
 using namespace jobop::ops;
 using namespace jobop::test;
 using jobop::core::ExitCode;
@@ -20,7 +21,8 @@ OpStatus op_of(Metastore& store, const std::string& id) {
 } // namespace
 
 TEST_CASE("cancel marks a live job canceling and is idempotent") {
-  Metastore store = Metastore::in_memory();
+  auto store_ptr = jobop::store::sqlite::SqliteMetastore::in_memory();
+  auto& store = *store_ptr;
   put(store, "a", JobState::init);
   auto r = cancel_jobs(store, {"a"}, {}, k_t0);
   REQUIRE(r.size() == 1);
@@ -38,7 +40,8 @@ TEST_CASE("cancel marks a live job canceling and is idempotent") {
 }
 
 TEST_CASE("cancel returns a terminated job unchanged and writes nothing") {
-  Metastore store = Metastore::in_memory();
+  auto store_ptr = jobop::store::sqlite::SqliteMetastore::in_memory();
+  auto& store = *store_ptr;
   put(store, "done", JobState::finished);
   const auto r = cancel_jobs(store, {"done"}, {}, k_t0);
   CHECK_FALSE(r[0].changed);
@@ -48,10 +51,11 @@ TEST_CASE("cancel returns a terminated job unchanged and writes nothing") {
 }
 
 TEST_CASE("cancel reports missing, invalid and reused ids per job and processes the others") {
-  Metastore store = Metastore::in_memory();
+  auto store_ptr = jobop::store::sqlite::SqliteMetastore::in_memory();
+  auto& store = *store_ptr;
   put(store, "ok", JobState::init);
   put(store, "reused", JobState::init);
-  store.upsert_op("reused", OpStatus::canceled, k_t0);
+  store.upsert_ops({"reused"}, OpStatus::canceled, k_t0);
   put(store, "deleted", JobState::init);
   store.delete_job("deleted", k_t0);
   const auto r = cancel_jobs(store, {"missing", "bad\nid", "reused", "deleted", "ok"}, {}, k_t0);
@@ -74,11 +78,11 @@ TEST_CASE("a dry run computes every result and writes nothing, even on a read-on
   const std::string path = dir.file("jobop.db");
   init_metastore(path);
   {
-    Metastore rw(path, OpenMode::read_write);
+    jobop::store::sqlite::SqliteMetastore rw(path, OpenMode::read_write);
     put(rw, "a", JobState::init);
   }
   const std::string before = read_bytes(path);
-  Metastore ro(path, OpenMode::read_only);
+  jobop::store::sqlite::SqliteMetastore ro(path, OpenMode::read_only);
   CancelOptions options;
   options.dry_run = true;
   const auto r = cancel_jobs(ro, {"a", "b"}, options, k_t0);
@@ -94,10 +98,11 @@ TEST_CASE("a dry run computes every result and writes nothing, even on a read-on
 }
 
 TEST_CASE("force stops the job with the reason and cancels its op in one go") {
-  Metastore store = Metastore::in_memory();
+  auto store_ptr = jobop::store::sqlite::SqliteMetastore::in_memory();
+  auto& store = *store_ptr;
   put(store, "a", JobState::init);
   put(store, "reused", JobState::init);
-  store.upsert_op("reused", OpStatus::canceled, k_t0);
+  store.upsert_ops({"reused"}, OpStatus::canceled, k_t0);
   put(store, "done", JobState::failed);
   CancelOptions options;
   options.force = true;
@@ -118,7 +123,8 @@ TEST_CASE("force stops the job with the reason and cancels its op in one go") {
 }
 
 TEST_CASE("a batch is cut into chunks, each reported after it committed") {
-  Metastore store = Metastore::in_memory();
+  auto store_ptr = jobop::store::sqlite::SqliteMetastore::in_memory();
+  auto& store = *store_ptr;
   std::vector<std::string> ids;
   for (int i = 0; i < 10; ++i) {
     ids.push_back("j" + std::to_string(i));
@@ -136,7 +142,8 @@ TEST_CASE("a batch is cut into chunks, each reported after it committed") {
 }
 
 TEST_CASE("a store failure inside a chunk leaves that chunk's jobs untouched") {
-  Metastore store = Metastore::in_memory();
+  auto store_ptr = jobop::store::sqlite::SqliteMetastore::in_memory();
+  auto& store = *store_ptr;
   for (const char* id : {"a", "b", "c", "d"}) {
     put(store, id, JobState::init);
   }

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 using namespace jobop::store;
+using namespace jobop::model;
 using namespace jobop::ops;
 using namespace jobop::test;
 using jobop::core::k_millisecond;
@@ -38,7 +39,8 @@ TEST_CASE("the exec router passes the fields verbatim as arguments and environme
            "printf '%s\\n' \"$1\" \"$2\" \"$3\" \"$4\" \"$JOBOP_JOB_ID\" \"$JOBOP_EPOCH\" "
            "\"$JOBOP_NODE_ID\" \"$JOBOP_ADDRESS\" > '" +
              out + "'\necho noise\n");
-  Metastore store = Metastore::in_memory();
+  auto store_ptr = jobop::store::sqlite::SqliteMetastore::in_memory();
+  auto& store = *store_ptr;
   ExecRouter router(prog, 5 * k_second);
   const std::string id = "x; rm -rf / $(touch pwned) `id` 'q' \"d\" | & > *";
   const auto outcome = router.send(store, {id, 42, "node 1", "10.0.0.1:80"}, k_t0);
@@ -49,7 +51,8 @@ TEST_CASE("the exec router passes the fields verbatim as arguments and environme
 
 TEST_CASE("a non-zero exit, a missing program and a timeout are failed sends") {
   ScratchDir dir;
-  Metastore store = Metastore::in_memory();
+  auto store_ptr = jobop::store::sqlite::SqliteMetastore::in_memory();
+  auto& store = *store_ptr;
   const CancelMessage message{"j", 1, "n", "a"};
 
   ExecRouter failing(script(dir, "fail.sh", "echo 'master unreachable' >&2\nexit 3\n"), k_second);
@@ -71,9 +74,10 @@ TEST_CASE("a tick through the exec router sends to live jobs and retries failure
   ScratchDir dir;
   const std::string flag = dir.file("ok");
   const std::string prog = script(dir, "send.sh", "test -e '" + flag + "'\n");
-  Metastore store = Metastore::in_memory();
+  auto store_ptr = jobop::store::sqlite::SqliteMetastore::in_memory();
+  auto& store = *store_ptr;
   put(store, "a", JobState::init);
-  store.upsert_op("a", OpStatus::canceling, k_t0);
+  store.upsert_ops({"a"}, OpStatus::canceling, k_t0);
   ExecRouter router(prog, 5 * k_second);
   JobOperator oper(store, router);
   TickResult r = oper.tick(k_t0);

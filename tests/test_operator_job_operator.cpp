@@ -11,6 +11,7 @@
 #include <map>
 
 using namespace jobop::store;
+using namespace jobop::model;
 using namespace jobop::ops;
 using namespace jobop::test;
 using jobop::core::k_second;
@@ -33,7 +34,8 @@ public:
   SendOutcome send(Metastore& store, const CancelMessage& message,
                    jobop::core::UnixNanos) override {
     // A router outside a transaction must not find one open.
-    in_tx_seen |= sqlite3_get_autocommit(store.db().handle()) == 0;
+    auto& sqlite_store = dynamic_cast<jobop::store::sqlite::SqliteMetastore&>(store);
+    in_tx_seen |= sqlite3_get_autocommit(sqlite_store.db().handle()) == 0;
     sent.push_back(message);
     return fail ? SendOutcome{SendStatus::failed, "unreachable"}
                 : SendOutcome{SendStatus::sent, {}};
@@ -44,7 +46,8 @@ public:
 } // namespace
 
 TEST_CASE("MarkJobCanceling inserts, is idempotent, and refuses a canceled op") {
-  Metastore store = Metastore::in_memory();
+  auto store_ptr = jobop::store::sqlite::SqliteMetastore::in_memory();
+  auto& store = *store_ptr;
   NoneRouter router;
   JobOperator oper(store, router);
   oper.mark_job_canceling("j", k_t0);
@@ -53,11 +56,11 @@ TEST_CASE("MarkJobCanceling inserts, is idempotent, and refuses a canceled op") 
   oper.mark_job_canceling("j", k_t0 + k_second); // nothing happens
   CHECK(store.get_op("j")->updated_at == k_t0);
 
-  store.upsert_op("n", OpStatus::noop, k_t0);
+  store.upsert_ops({"n"}, OpStatus::noop, k_t0);
   oper.mark_job_canceling("n", k_t0);
   CHECK(op_of(store, "n") == OpStatus::canceling);
 
-  store.upsert_op("c", OpStatus::canceled, k_t0);
+  store.upsert_ops({"c"}, OpStatus::canceled, k_t0);
   try {
     oper.mark_job_canceling("c", k_t0);
     FAIL("no conflict");
@@ -69,11 +72,12 @@ TEST_CASE("MarkJobCanceling inserts, is idempotent, and refuses a canceled op") 
 }
 
 TEST_CASE("MarkJobCanceled and MarkJobNoop only change a canceling op") {
-  Metastore store = Metastore::in_memory();
+  auto store_ptr = jobop::store::sqlite::SqliteMetastore::in_memory();
+  auto& store = *store_ptr;
   NoneRouter router;
   JobOperator oper(store, router);
-  store.upsert_op("a", OpStatus::canceling, k_t0);
-  store.upsert_op("b", OpStatus::canceled, k_t0);
+  store.upsert_ops({"a"}, OpStatus::canceling, k_t0);
+  store.upsert_ops({"b"}, OpStatus::canceled, k_t0);
   oper.mark_job_canceled("a", k_t0);
   CHECK(op_of(store, "a") == OpStatus::canceled);
   oper.mark_job_noop("b", k_t0); // zero rows: not an error
@@ -81,7 +85,7 @@ TEST_CASE("MarkJobCanceled and MarkJobNoop only change a canceling op") {
   oper.mark_job_noop("missing", k_t0);
   oper.mark_job_canceled("missing", k_t0);
   CHECK(op_of(store, "missing") == OpStatus::none);
-  store.upsert_op("c", OpStatus::canceling, k_t0);
+  store.upsert_ops({"c"}, OpStatus::canceling, k_t0);
   oper.mark_job_noop("c", k_t0);
   CHECK(op_of(store, "c") == OpStatus::noop);
   CHECK_FALSE(oper.is_job_canceling("c"));
@@ -89,7 +93,8 @@ TEST_CASE("MarkJobCanceled and MarkJobNoop only change a canceling op") {
 }
 
 TEST_CASE("tick: orphans become noop, terminated jobs canceled, live jobs get a message") {
-  Metastore store = Metastore::in_memory();
+  auto store_ptr = jobop::store::sqlite::SqliteMetastore::in_memory();
+  auto& store = *store_ptr;
   put(store, "live", JobState::init);
   put(store, "new", JobState::uninit);
   put(store, "fin", JobState::finished);
@@ -98,7 +103,7 @@ TEST_CASE("tick: orphans become noop, terminated jobs canceled, live jobs get a 
   put(store, "deleted", JobState::init);
   put(store, "idle", JobState::init);
   for (const char* id : {"live", "new", "fin", "stop", "fail", "deleted", "ghost"}) {
-    store.upsert_op(id, OpStatus::canceling, k_t0);
+    store.upsert_ops({id}, OpStatus::canceling, k_t0);
   }
   store.delete_job("deleted", k_t0);
   FakeRouter router;
@@ -150,9 +155,10 @@ TEST_CASE("tick: orphans become noop, terminated jobs canceled, live jobs get a 
 }
 
 TEST_CASE("tick holds no transaction while a router outside transactions sends") {
-  Metastore store = Metastore::in_memory();
+  auto store_ptr = jobop::store::sqlite::SqliteMetastore::in_memory();
+  auto& store = *store_ptr;
   put(store, "a", JobState::init);
-  store.upsert_op("a", OpStatus::canceling, k_t0);
+  store.upsert_ops({"a"}, OpStatus::canceling, k_t0);
   FakeRouter router;
   router.in_transaction = false;
   JobOperator oper(store, router);
@@ -165,9 +171,10 @@ TEST_CASE("tick holds no transaction while a router outside transactions sends")
 }
 
 TEST_CASE("the outbox router keeps one row per job and counts resends") {
-  Metastore store = Metastore::in_memory();
+  auto store_ptr = jobop::store::sqlite::SqliteMetastore::in_memory();
+  auto& store = *store_ptr;
   put(store, "a", JobState::init);
-  store.upsert_op("a", OpStatus::canceling, k_t0);
+  store.upsert_ops({"a"}, OpStatus::canceling, k_t0);
   OutboxRouter router;
   JobOperator oper(store, router);
   oper.tick(k_t0);
@@ -188,11 +195,12 @@ TEST_CASE("the outbox router keeps one row per job and counts resends") {
 }
 
 TEST_CASE("the none router only reconciles and reports live jobs as skipped") {
-  Metastore store = Metastore::in_memory();
+  auto store_ptr = jobop::store::sqlite::SqliteMetastore::in_memory();
+  auto& store = *store_ptr;
   put(store, "a", JobState::init);
   put(store, "b", JobState::finished);
-  store.upsert_op("a", OpStatus::canceling, k_t0);
-  store.upsert_op("b", OpStatus::canceling, k_t0);
+  store.upsert_ops({"a"}, OpStatus::canceling, k_t0);
+  store.upsert_ops({"b"}, OpStatus::canceling, k_t0);
   NoneRouter router;
   JobOperator oper(store, router);
   const TickResult result = oper.tick(k_t0);
@@ -206,10 +214,11 @@ TEST_CASE("the none router only reconciles and reports live jobs as skipped") {
 }
 
 TEST_CASE("a store error for one op is collected and the other ops still go through") {
-  Metastore store = Metastore::in_memory();
+  auto store_ptr = jobop::store::sqlite::SqliteMetastore::in_memory();
+  auto& store = *store_ptr;
   for (const char* id : {"a", "b", "c"}) {
     put(store, id, JobState::finished);
-    store.upsert_op(id, OpStatus::canceling, k_t0);
+    store.upsert_ops({id}, OpStatus::canceling, k_t0);
   }
   // Make writes of job b's op fail, as a disk-level failure of one row would.
   store.db().exec("CREATE TRIGGER fail_b BEFORE UPDATE ON job_ops WHEN old.job_id = 'b' "

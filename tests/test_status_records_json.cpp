@@ -9,21 +9,21 @@ namespace {
 
 constexpr core::UnixNanos k_now = 1'714'564'800 * core::k_second; // 2024-05-01T12:00:00Z
 
-store::StatusRow canceling_row(core::UnixNanos requested_at) {
-  store::StatusRow row;
+model::StatusRow canceling_row(core::UnixNanos requested_at) {
+  model::StatusRow row;
   row.id = "orders";
-  store::JobRecord job;
+  model::JobRecord job;
   job.id = "orders";
   job.project_id = "payments";
-  job.type = store::JobType::cdc;
-  job.state = store::JobState::init;
+  job.type = model::JobType::cdc;
+  job.state = model::JobState::init;
   job.node_id = "node-1";
   job.epoch = 3;
   job.config = std::string("secret");
   row.job = job;
-  store::OpRecord op;
+  model::OpRecord op;
   op.job_id = "orders";
-  op.op = store::OpStatus::canceling;
+  op.op = model::OpStatus::canceling;
   op.created_at = requested_at;
   op.updated_at = requested_at;
   row.op = op;
@@ -52,7 +52,7 @@ TEST_CASE("a live job with a Canceling op is shown canceling, stuck only after s
 
 TEST_CASE("a terminated job with a Canceling op shows its own state and is never stuck") {
   auto row = canceling_row(k_now - core::k_hour);
-  row.job->state = store::JobState::stopped;
+  row.job->state = model::JobState::stopped;
   const auto record = status::status_record(row, {k_now, core::k_minute, false});
   CHECK(record.at("state") == "canceled");
   CHECK(record.at("op") == "canceling");
@@ -122,7 +122,7 @@ TEST_CASE("the fast status writer prints the same bytes as dumping the record ob
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   };
   auto live = canceling_row(k_now - 6 * core::k_minute);
-  live.outbox = store::OutboxRecord{};
+  live.outbox = model::OutboxRecord{};
   live.outbox->job_id = live.id;
   live.outbox->send_count = 3;
   live.outbox->first_sent = k_now - 5 * core::k_minute;
@@ -131,7 +131,7 @@ TEST_CASE("the fast status writer prints the same bytes as dumping the record ob
   hostile.id = "q\"uo\\te\t\x01\x7f caf\xc3\xa9 bad\xff\xfe end";
   hostile.job->error_message = std::string("line1\nline2 \xe2\x82");
   hostile.job->address = "";
-  auto orphan = store::StatusRow{};
+  auto orphan = model::StatusRow{};
   orphan.id = "gone";
   orphan.op = live.op;
   auto bare = live;

@@ -12,6 +12,8 @@
 #include <jobop/operator/job_operator.hpp>
 #include <jobop/operator/outbox_router.hpp>
 #include <jobop/store/metastore.hpp>
+#include <jobop/store/open.hpp>
+#include <jobop/store/sqlite/sqlite_metastore.hpp>
 
 #include <doctest/doctest.h>
 #include <sqlite3.h>
@@ -109,8 +111,8 @@ std::string dump(const std::string& path) {
   return out;
 }
 
-store::JobSpec job(const std::string& id, store::JobState state) {
-  store::JobSpec spec;
+model::JobSpec job(const std::string& id, model::JobState state) {
+  model::JobSpec spec;
   spec.id = id;
   spec.project_id = "proj";
   spec.state = state;
@@ -124,8 +126,8 @@ store::JobSpec job(const std::string& id, store::JobState state) {
 // A metastore with jobs in every state, some ops and an outbox row.
 void seed(const std::string& path) {
   store::init_metastore(path);
-  store::Metastore store(path, store::OpenMode::read_write);
-  using store::JobState;
+  jobop::store::sqlite::SqliteMetastore store(path, store::OpenMode::read_write);
+  using model::JobState;
   for (int i = 0; i < 4; ++i) {
     store.put_job(job("run-" + std::to_string(i), JobState::init), k_setup_time);
     store.put_job(job("new-" + std::to_string(i), JobState::uninit), k_setup_time);
@@ -136,15 +138,15 @@ void seed(const std::string& path) {
   store.put_job(job("gone", JobState::init), k_setup_time);
   ops::cancel_jobs(store, {"run-0", "gone", "done"}, {}, k_setup_time);
   store.delete_job("gone", k_setup_time); // leaves an orphan Canceling op
-  store.write_job_state("run-0", JobState::init, std::nullopt, k_setup_time);
+  store.write_job_states({"run-0"}, JobState::init, std::nullopt, k_setup_time);
 }
 
 // Tick needs ops in every situation: orphan, terminated job, live job.
 void seed_for_tick(const std::string& path) {
   seed(path);
-  store::Metastore store(path, store::OpenMode::read_write);
+  jobop::store::sqlite::SqliteMetastore store(path, store::OpenMode::read_write);
   ops::cancel_jobs(store, {"run-1", "new-1"}, {}, k_setup_time);
-  store.set_job_state("new-1", store::JobState::stopped, std::string("stopped by master"),
+  store.set_job_state("new-1", model::JobState::stopped, std::string("stopped by master"),
                       k_setup_time);
 }
 
@@ -331,15 +333,15 @@ TEST_CASE("I/O faults during init leave no metastore or a complete one") {
 
 TEST_CASE("I/O faults during job put leave the job unwritten or fully written") {
   const Figures f = run_under_faults("job put", seed, [](const std::string& path, std::size_t&) {
-    store::Metastore store(path, store::OpenMode::read_write);
-    store.put_job(job("fresh", store::JobState::init), k_now);
+    jobop::store::sqlite::SqliteMetastore store(path, store::OpenMode::read_write);
+    store.put_job(job("fresh", model::JobState::init), k_now);
   });
   CHECK(f.failed_as_store_error > 0);
 }
 
 TEST_CASE("I/O faults during a single cancel leave the job untouched or canceling") {
   const Figures f = run_under_faults("cancel", seed, [](const std::string& path, std::size_t&) {
-    store::Metastore store(path, store::OpenMode::read_write);
+    jobop::store::sqlite::SqliteMetastore store(path, store::OpenMode::read_write);
     expect_store_error_free(ops::cancel_jobs(store, {"run-2"}, {}, k_now));
   });
   CHECK(f.failed_as_store_error > 0);
@@ -348,7 +350,7 @@ TEST_CASE("I/O faults during a single cancel leave the job untouched or cancelin
 TEST_CASE("I/O faults during a batch cancel leave every job untouched or every one changed") {
   const Figures f =
     run_under_faults("cancel batch", seed, [](const std::string& path, std::size_t&) {
-      store::Metastore store(path, store::OpenMode::read_write);
+      jobop::store::sqlite::SqliteMetastore store(path, store::OpenMode::read_write);
       const auto results = ops::cancel_jobs(
         store, {"run-1", "run-2", "run-3", "new-0", "new-1", "new-2", "new-3", "done", "run-0"}, {},
         k_now);
@@ -360,7 +362,7 @@ TEST_CASE("I/O faults during a batch cancel leave every job untouched or every o
 TEST_CASE("I/O faults during tick leave every op as it was or every op moved on") {
   const Figures f =
     run_under_faults("tick", seed_for_tick, [](const std::string& path, std::size_t&) {
-      store::Metastore store(path, store::OpenMode::read_write);
+      jobop::store::sqlite::SqliteMetastore store(path, store::OpenMode::read_write);
       ops::OutboxRouter router;
       ops::JobOperator op(store, router);
       const ops::TickResult result = op.tick(k_now);
@@ -381,7 +383,7 @@ TEST_CASE("I/O faults during a chunked batch cancel keep exactly the chunks it r
   options.chunk_size = 3;
   const auto cancel_prefix = [options](const std::string& path, std::size_t& reported,
                                        std::size_t count) {
-    store::Metastore store(path, store::OpenMode::read_write);
+    jobop::store::sqlite::SqliteMetastore store(path, store::OpenMode::read_write);
     const std::vector<std::string> some(ids.begin(),
                                         ids.begin() + static_cast<std::ptrdiff_t>(count));
     ops::cancel_jobs(store, some, options, k_now, [&](const ops::CancelResult& result) {

@@ -1,7 +1,9 @@
 #include "stress_support.hpp"
 
 #include <jobop/store/metastore.hpp>
-#include <jobop/store/sqlite.hpp>
+#include <jobop/store/open.hpp>
+#include <jobop/store/sqlite/sqlite.hpp>
+#include <jobop/store/sqlite/sqlite_metastore.hpp>
 
 #include <cstdio>
 #include <cstdlib>
@@ -50,16 +52,16 @@ std::vector<std::string> job_ids(std::size_t n, const std::string& prefix) {
 
 void seed_running_jobs(const std::string& path, const std::vector<std::string>& ids) {
   store::init_metastore(path);
-  store::Metastore metastore(path, store::OpenMode::read_write);
+  jobop::store::sqlite::SqliteMetastore metastore(path, store::OpenMode::read_write);
   metastore.db().exec("PRAGMA synchronous=OFF");
   const core::UnixNanos t0 = 1'714'564'800 * core::k_second;
   std::size_t i = 0;
   for (const std::string& id : ids) {
-    store::JobSpec spec;
+    model::JobSpec spec;
     spec.id = id;
     spec.project_id = "project-" + std::to_string(i % 3);
-    spec.type = i % 2 == 0 ? store::JobType::fake_job : store::JobType::cdc;
-    spec.state = store::JobState::init;
+    spec.type = i % 2 == 0 ? model::JobType::fake_job : model::JobType::cdc;
+    spec.state = model::JobState::init;
     spec.node_id = "node-" + std::to_string(i % 5);
     spec.address = "10.0.0." + std::to_string(i % 5) + ":10240";
     spec.epoch = static_cast<std::int64_t>(i % 7);
@@ -73,22 +75,22 @@ namespace {
 
 // Open `path` as any other process would after a crash: read-write, so that
 // a hot WAL left by a killed writer is recovered, but never created.
-store::Database open_existing(const std::string& path) {
+store::sqlite::Database open_existing(const std::string& path) {
   if (!std::filesystem::exists(path)) {
     throw std::runtime_error("no metastore at " + path);
   }
-  return store::Database(path, SQLITE_OPEN_READWRITE, 30 * core::k_second);
+  return store::sqlite::Database(path, SQLITE_OPEN_READWRITE, 30 * core::k_second);
 }
 
-std::string text_or_empty(const store::Statement& stmt, int column) {
+std::string text_or_empty(const store::sqlite::Statement& stmt, int column) {
   return stmt.is_null(column) ? std::string() : stmt.column_text(column);
 }
 
 } // namespace
 
 std::string integrity_check(const std::string& path) {
-  store::Database db = open_existing(path);
-  store::Statement stmt = db.prepare("PRAGMA integrity_check");
+  store::sqlite::Database db = open_existing(path);
+  store::sqlite::Statement stmt = db.prepare("PRAGMA integrity_check");
   std::string result;
   while (stmt.step()) {
     result += (result.empty() ? "" : "\n") + stmt.column_text(0);
@@ -97,10 +99,10 @@ std::string integrity_check(const std::string& path) {
 }
 
 std::map<std::string, JobView> read_jobs(const std::string& path) {
-  store::Database db = open_existing(path);
+  store::sqlite::Database db = open_existing(path);
   std::map<std::string, JobView> jobs;
   {
-    store::Statement stmt =
+    store::sqlite::Statement stmt =
       db.prepare("SELECT id, state, updated_at, deleted IS NULL FROM master_meta");
     while (stmt.step()) {
       JobView& view = jobs[stmt.column_text(0)];
@@ -110,7 +112,7 @@ std::map<std::string, JobView> read_jobs(const std::string& path) {
     }
   }
   {
-    store::Statement stmt =
+    store::sqlite::Statement stmt =
       db.prepare("SELECT job_id, op, seq_id, created_at, updated_at FROM job_ops");
     while (stmt.step()) {
       JobView& view = jobs[stmt.column_text(0)];
@@ -121,7 +123,7 @@ std::map<std::string, JobView> read_jobs(const std::string& path) {
     }
   }
   {
-    store::Statement stmt = db.prepare("SELECT job_id, send_count FROM jobop_outbox");
+    store::sqlite::Statement stmt = db.prepare("SELECT job_id, send_count FROM jobop_outbox");
     while (stmt.step()) {
       jobs[stmt.column_text(0)].send_count = stmt.column_int(1);
     }

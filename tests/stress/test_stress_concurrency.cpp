@@ -7,6 +7,8 @@
 #include "stress_support.hpp"
 
 #include <jobop/store/metastore.hpp>
+#include <jobop/store/open.hpp>
+#include <jobop/store/sqlite/sqlite_metastore.hpp>
 
 #include <doctest/doctest.h>
 
@@ -173,7 +175,7 @@ TEST_SUITE("concurrency") {
     // on its own connection, as the engine's masters write the store.
     std::thread master([&] {
       std::size_t cli_left = cli_stop_budget;
-      std::optional<jobop::store::Metastore> store;
+      std::optional<jobop::store::sqlite::SqliteMetastore> store;
       for (;;) {
         const bool no_more_cancels = cancellers_done.load();
         const auto r = run_jobop({"--db", db, "status", "--state", "canceling", "-o", "jsonl"});
@@ -200,7 +202,7 @@ TEST_SUITE("concurrency") {
           if (!store) {
             store.emplace(db, jobop::store::OpenMode::read_write);
           }
-          store->set_job_state(id, jobop::store::JobState::stopped, std::nullopt,
+          store->set_job_state(id, jobop::model::JobState::stopped, std::nullopt,
                                jobop::core::SystemClock().now());
           tally.stopped(id, false);
         }

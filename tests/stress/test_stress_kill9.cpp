@@ -8,6 +8,8 @@
 
 #include <jobop/operator/cancel.hpp>
 #include <jobop/store/metastore.hpp>
+#include <jobop/store/open.hpp>
+#include <jobop/store/sqlite/sqlite_metastore.hpp>
 
 #include <doctest/doctest.h>
 
@@ -132,12 +134,12 @@ TEST_SUITE("kill9_cancel") {
     // Every 20th job finished (a cancel must leave it alone) and every 20th
     // (offset 1) already canceling (a cancel must not touch its op again).
     {
-      store::Metastore s(pristine, store::OpenMode::read_write);
+      jobop::store::sqlite::SqliteMetastore s(pristine, store::OpenMode::read_write);
       s.db().exec("PRAGMA synchronous=OFF");
       std::vector<std::string> pre_canceling;
       for (std::size_t i = 0; i < n_jobs; ++i) {
         if (i % 20 == 0) {
-          s.set_job_state(ids[i], store::JobState::finished, std::nullopt, k_seeded_at);
+          s.set_job_state(ids[i], jobop::model::JobState::finished, std::nullopt, k_seeded_at);
         } else if (i % 20 == 1) {
           pre_canceling.push_back(ids[i]);
         }
@@ -270,13 +272,14 @@ TEST_SUITE("kill9_tick") {
     const auto ids = stress::job_ids(n_jobs, "tick-");
     stress::seed_running_jobs(pristine, ids);
     {
-      store::Metastore s(pristine, store::OpenMode::read_write);
+      jobop::store::sqlite::SqliteMetastore s(pristine, store::OpenMode::read_write);
       s.db().exec("PRAGMA synchronous=OFF");
       std::vector<std::string> order = ids;
       std::shuffle(order.begin(), order.end(), random); // op seq_ids in random job order
       jobop::ops::cancel_jobs(s, order, {}, k_seeded_at);
-      const store::JobState ends[] = {store::JobState::stopped, store::JobState::finished,
-                                      store::JobState::failed};
+      const jobop::model::JobState ends[] = {jobop::model::JobState::stopped,
+                                             jobop::model::JobState::finished,
+                                             jobop::model::JobState::failed};
       for (std::size_t i = 0; i < n_jobs; ++i) {
         if (i % 3 == 0) {
           s.set_job_state(ids[i], ends[(i / 3) % 3], std::nullopt, k_seeded_at);

@@ -9,8 +9,8 @@ namespace jobop::demo {
 
 namespace {
 
-using store::JobState;
-using store::JobType;
+using model::JobState;
+using model::JobType;
 
 struct DemoJob {
   const char* id;
@@ -61,7 +61,7 @@ DemoResult seed_demo(store::Metastore& store, core::UnixNanos now) {
   const auto ago = [now](core::Nanos d) { return now - d; };
 
   for (const auto& job : k_jobs) {
-    store::JobSpec spec;
+    model::JobSpec spec;
     spec.id = job.id;
     spec.project_id = job.project;
     spec.type = job.type;

@@ -1,16 +1,17 @@
 #include <jobop/operator/cancel.hpp>
 
 #include <jobop/core/exceptions.hpp>
+#include <jobop/model/job_id.hpp>
 #include <jobop/operator/op_marks.hpp>
-#include <jobop/store/job_id.hpp>
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace jobop::ops {
 
+using model::OpStatus;
 using store::Metastore;
-using store::OpStatus;
-using store::Transaction;
+using store::TxKind;
 
 namespace {
 
@@ -19,45 +20,48 @@ JobFailure failure_of(const core::Error& e) {
 }
 
 // Set the op of `row` to `op` at `now` as the write did (or would).
-void show_op(store::StatusRow& row, OpStatus op, core::UnixNanos now) {
+void show_op(model::StatusRow& row, OpStatus op, core::UnixNanos now) {
   if (!row.op) {
-    row.op = store::OpRecord{row.id, op, now, now};
+    row.op = model::OpRecord{row.id, op, now, now};
   } else {
     row.op->op = op;
     row.op->updated_at = now;
   }
 }
 
-// Cancel one job inside the chunk's transaction.
-CancelResult cancel_one(Metastore& store, const std::string& id, const CancelOptions& options,
-                        core::UnixNanos now) {
+// The writes a chunk decided on, done in one batch each after every job of
+// the chunk was decided.
+struct ChunkWrites {
+  std::vector<std::string> canceling; // MarkJobCanceling
+  std::vector<std::string> forced;    // set Stopped, op Canceled
+};
+
+// Decide the cancel of `id`, whose row (read in the chunk's transaction, or
+// as an earlier id of the same chunk left it) is `current`.
+CancelResult cancel_one(const std::string& id, std::optional<model::StatusRow> current,
+                        const CancelOptions& options, core::UnixNanos now, ChunkWrites& writes) {
   CancelResult result;
   result.id = id;
-  const std::string_view problem = store::job_id_problem(id);
+  const std::string_view problem = model::job_id_problem(id);
   if (!problem.empty()) {
     result.failure =
       JobFailure{core::ExitCode::usage, "job.bad_id", "invalid job id: " + std::string(problem)};
     return result;
   }
-  auto job = store.get_job(id);
-  if (!job) {
+  if (!current || !current->job) {
     result.failure =
       JobFailure{core::ExitCode::not_found, "job.not_found", "job not found: `" + id + "`"};
     return result;
   }
-  store::StatusRow row;
+  model::StatusRow row = std::move(*current);
   row.id = id;
-  row.op = store.get_op(id);
-  const bool terminated = store::is_terminated(job->state);
-  row.job = std::move(job);
-  if (terminated) {
+  row.job->config.reset();
+  const std::string& stored_id = row.job->id;
+  if (model::is_terminated(row.job->state)) {
     // Returned unchanged; nothing is written (SPEC §2).
   } else if (options.force) {
-    if (!options.dry_run) {
-      store.write_job_state(id, store::JobState::stopped, options.reason, now);
-      store.upsert_op(id, OpStatus::canceled, now);
-    }
-    row.job->state = store::JobState::stopped;
+    writes.forced.push_back(stored_id);
+    row.job->state = model::JobState::stopped;
     row.job->error_message = options.reason;
     row.job->updated_at = now;
     show_op(row, OpStatus::canceled, now);
@@ -70,18 +74,63 @@ CancelResult cancel_one(Metastore& store, const std::string& id, const CancelOpt
       result.failure = failure_of(e);
     }
   } else if (row.op_status() != OpStatus::canceling) {
-    if (!options.dry_run) {
-      detail::mark_canceling_locked(store, id, row.op, now);
-    }
+    writes.canceling.push_back(stored_id);
     show_op(row, OpStatus::canceling, now);
     row.outbox.reset();
     result.changed = true;
   }
-  if (row.op_status() == OpStatus::canceling && !result.changed) {
-    row.outbox = store.get_outbox(id);
+  if (row.op_status() != OpStatus::canceling || result.changed) {
+    row.outbox.reset();
   }
   result.row = std::move(row);
   return result;
+}
+
+// Decide every id of `ids` in the caller's transaction and, unless a dry
+// run, write the chunk's changes.
+std::vector<CancelResult> cancel_chunk(Metastore& store, const std::vector<std::string>& ids,
+                                       const CancelOptions& options, core::UnixNanos now) {
+  // Read only valid ids; an invalid one is never sent to the store.
+  std::vector<std::string> valid;
+  valid.reserve(ids.size());
+  for (const std::string& id : ids) {
+    if (model::job_id_problem(id).empty()) {
+      valid.push_back(id);
+    }
+  }
+  std::vector<std::optional<model::StatusRow>> rows = store.read_jobs(valid, false);
+  // The job as this chunk left it, by its stored id: a job named twice (or,
+  // under a case-insensitive collation, by two spellings) sees the first
+  // decision, as if the ids had been canceled one after the other.
+  std::unordered_map<std::string, model::StatusRow> decided;
+  ChunkWrites writes;
+  std::vector<CancelResult> results;
+  results.reserve(ids.size());
+  std::size_t next_valid = 0;
+  for (const std::string& id : ids) {
+    std::optional<model::StatusRow> current;
+    if (model::job_id_problem(id).empty()) {
+      current = std::move(rows[next_valid++]);
+      if (current && current->job) {
+        if (const auto it = decided.find(current->job->id); it != decided.end()) {
+          current = it->second;
+        }
+      }
+    }
+    CancelResult result = cancel_one(id, std::move(current), options, now, writes);
+    if (result.row && result.row->job) {
+      decided[result.row->job->id] = *result.row;
+    }
+    results.push_back(std::move(result));
+  }
+  if (!options.dry_run) {
+    store.write_job_states(writes.forced, model::JobState::stopped, options.reason, now);
+    store.upsert_ops(writes.forced, OpStatus::canceled, now);
+    store.upsert_ops(writes.canceling, OpStatus::canceling, now);
+    // A new cancellation counts its messages anew.
+    store.clear_outboxes(writes.canceling);
+  }
+  return results;
 }
 
 } // namespace
@@ -98,19 +147,12 @@ void cancel_jobs(Metastore& store, const std::vector<std::string>& ids,
   std::vector<CancelResult> results;
   for (std::size_t begin = 0; begin < ids.size(); begin += chunk) {
     const std::size_t end = std::min(ids.size(), begin + chunk);
-    results.clear();
-    {
-      // One transaction per chunk: a kill leaves each job untouched or done.
-      Transaction tx(store.db(),
-                     options.dry_run ? Transaction::Kind::read : Transaction::Kind::immediate);
-      for (std::size_t i = begin; i < end; ++i) {
-        results.push_back(cancel_one(store, ids[i], options, now));
-      }
-      tx.commit();
-    }
+    const std::vector<std::string> chunk_ids(ids.begin() + static_cast<std::ptrdiff_t>(begin),
+                                             ids.begin() + static_cast<std::ptrdiff_t>(end));
+    // One transaction per chunk: a kill leaves each job untouched or done.
+    store::run_transaction(store, options.dry_run ? TxKind::read : TxKind::write,
+                           [&] { results = cancel_chunk(store, chunk_ids, options, now); });
     if (options.include_config) {
-      const std::vector<std::string> chunk_ids(ids.begin() + static_cast<std::ptrdiff_t>(begin),
-                                               ids.begin() + static_cast<std::ptrdiff_t>(end));
       const auto rows = store.find_jobs(chunk_ids, true);
       for (std::size_t i = 0; i < results.size(); ++i) {
         if (results[i].row && results[i].row->job && rows[i] && rows[i]->job) {

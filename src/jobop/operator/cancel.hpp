@@ -45,7 +45,7 @@ struct CancelResult {
   std::string id;
   // The job as it is afterwards (as it would be, in a dry run); nullopt when
   // it does not exist or its id is invalid.
-  std::optional<store::StatusRow> row;
+  std::optional<model::StatusRow> row;
   // False for an idempotent no-op and an already-terminated job.
   bool changed = false;
   // The job was stopped by force (say so loudly).

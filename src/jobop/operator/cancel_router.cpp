@@ -7,6 +7,17 @@
 
 namespace jobop::ops {
 
+std::vector<SendOutcome> CancelRouter::send_all(store::Metastore& store,
+                                                const std::vector<CancelMessage>& messages,
+                                                core::UnixNanos now) {
+  std::vector<SendOutcome> outcomes;
+  outcomes.reserve(messages.size());
+  for (const CancelMessage& message : messages) {
+    outcomes.push_back(send(store, message, now));
+  }
+  return outcomes;
+}
+
 std::unique_ptr<CancelRouter> make_router(const RouterConfig& config) {
   if (config.kind == "exec") {
     if (config.exec_program.empty()) {

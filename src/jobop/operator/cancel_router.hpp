@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace jobop::store {
 class Metastore;
@@ -38,6 +39,9 @@ public:
   virtual ~CancelRouter() = default;
   // Return the router's name ("outbox", "exec", "none").
   virtual std::string_view name() const = 0;
+  // Return false if the router never sends anything (none): a dry run then
+  // counts live canceling jobs as skipped, not as cancel_sent.
+  virtual bool delivers() const { return true; }
   // Return true if send() writes to the metastore and so must run inside the
   // transaction of the tick's decision (outbox); false if it must run with no
   // transaction held, because it may take long (exec).
@@ -46,6 +50,12 @@ public:
   // core::StoreError for a store failure (the tick reports it as `error`).
   virtual SendOutcome send(store::Metastore& store, const CancelMessage& message,
                            core::UnixNanos now) = 0;
+  // Send every one of `messages` at `now`; return one outcome each, in order.
+  // The default sends them one by one; a router that writes to the store
+  // sends them in one batch.
+  virtual std::vector<SendOutcome> send_all(store::Metastore& store,
+                                            const std::vector<CancelMessage>& messages,
+                                            core::UnixNanos now);
 };
 
 // The routers the CLI offers, by name.

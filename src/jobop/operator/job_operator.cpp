@@ -1,14 +1,14 @@
 #include <jobop/operator/job_operator.hpp>
 
 #include <jobop/core/exceptions.hpp>
+#include <jobop/model/job_id.hpp>
 #include <jobop/operator/op_marks.hpp>
-#include <jobop/store/job_id.hpp>
 
 namespace jobop::ops {
 
+using model::OpStatus;
 using store::Metastore;
-using store::OpStatus;
-using store::Transaction;
+using store::TxKind;
 
 std::string_view tick_action_name(TickAction action) {
   switch (action) {
@@ -30,22 +30,21 @@ JobOperator::JobOperator(Metastore& store, CancelRouter& router)
   : m_store(store), m_router(router) {}
 
 void JobOperator::mark_job_canceling(std::string_view id, core::UnixNanos now) {
-  store::validate_job_id(id);
-  Transaction tx(m_store.db());
-  detail::mark_canceling_locked(m_store, id, m_store.get_op(id), now);
-  tx.commit();
+  model::validate_job_id(id);
+  store::run_transaction(m_store, TxKind::write, [&] {
+    detail::mark_canceling_locked(m_store, id, m_store.get_op(id), now);
+  });
 }
 
 void JobOperator::mark_job_canceled(std::string_view id, core::UnixNanos now) {
-  Transaction tx(m_store.db());
-  m_store.change_op(id, OpStatus::canceling, OpStatus::canceled, now);
-  tx.commit();
+  store::run_transaction(m_store, TxKind::write, [&] {
+    m_store.change_op(id, OpStatus::canceling, OpStatus::canceled, now);
+  });
 }
 
 void JobOperator::mark_job_noop(std::string_view id, core::UnixNanos now) {
-  Transaction tx(m_store.db());
-  m_store.change_op(id, OpStatus::canceling, OpStatus::noop, now);
-  tx.commit();
+  store::run_transaction(m_store, TxKind::write,
+                         [&] { m_store.change_op(id, OpStatus::canceling, OpStatus::noop, now); });
 }
 
 bool JobOperator::is_job_canceling(std::string_view id) {

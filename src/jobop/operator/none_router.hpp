@@ -10,6 +10,7 @@ namespace jobop::ops {
 class NoneRouter final : public CancelRouter {
 public:
   std::string_view name() const override { return "none"; }
+  bool delivers() const override { return false; }
   bool sends_in_transaction() const override { return true; }
   SendOutcome send(store::Metastore&, const CancelMessage&, core::UnixNanos) override {
     return {SendStatus::skipped, {}};

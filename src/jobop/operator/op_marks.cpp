@@ -3,6 +3,7 @@
 #include <jobop/core/exceptions.hpp>
 
 #include <string>
+#include <vector>
 
 namespace jobop::ops::detail {
 
@@ -18,17 +19,18 @@ void throw_already_canceled(std::string_view id, bool live) {
 }
 
 bool mark_canceling_locked(store::Metastore& store, std::string_view id,
-                           const std::optional<store::OpRecord>& current, core::UnixNanos now) {
-  if (current && current->op == store::OpStatus::canceling) {
+                           const std::optional<model::OpRecord>& current, core::UnixNanos now) {
+  if (current && current->op == model::OpStatus::canceling) {
     return false;
   }
-  if (current && current->op == store::OpStatus::canceled) {
+  if (current && current->op == model::OpStatus::canceled) {
     const auto job = store.get_job(id);
-    throw_already_canceled(id, job && !store::is_terminated(job->state));
+    throw_already_canceled(id, job && !model::is_terminated(job->state));
   }
-  store.upsert_op(id, store::OpStatus::canceling, now);
+  const std::vector<std::string> ids{std::string(id)};
+  store.upsert_ops(ids, model::OpStatus::canceling, now);
   // A new cancellation counts its messages anew.
-  store.clear_outbox(id);
+  store.clear_outboxes(ids);
   return true;
 }
 

@@ -13,7 +13,7 @@ namespace jobop::ops::detail {
 // true if the op changed (false: it was already Canceling); throw
 // core::ConflictError (job.already_canceled) for a Canceled op.
 bool mark_canceling_locked(store::Metastore& store, std::string_view id,
-                           const std::optional<store::OpRecord>& current, core::UnixNanos now);
+                           const std::optional<model::OpRecord>& current, core::UnixNanos now);
 
 // Throw the ConflictError of a Canceled op on job `id`; `live` says whether
 // a job of that id exists and is not terminated (a reused id).

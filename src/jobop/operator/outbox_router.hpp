@@ -14,6 +14,9 @@ public:
   bool sends_in_transaction() const override { return true; }
   SendOutcome send(store::Metastore& store, const CancelMessage& message,
                    core::UnixNanos now) override;
+  std::vector<SendOutcome> send_all(store::Metastore& store,
+                                    const std::vector<CancelMessage>& messages,
+                                    core::UnixNanos now) override;
 };
 
 } // namespace jobop::ops

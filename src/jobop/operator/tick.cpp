@@ -7,9 +7,9 @@
 
 namespace jobop::ops {
 
+using model::OpStatus;
 using store::Metastore;
-using store::OpStatus;
-using store::Transaction;
+using store::TxKind;
 
 namespace {
 
@@ -21,7 +21,7 @@ struct Decision {
   std::optional<CancelMessage> send;
 };
 
-CancelMessage message_for(const store::JobRecord& job) {
+CancelMessage message_for(const model::JobRecord& job) {
   return {job.id, job.epoch, job.node_id, job.address};
 }
 
@@ -40,31 +40,50 @@ void apply_outcome(Decision& d, const SendOutcome& outcome) {
   }
 }
 
-// Decide (and unless `dry_run`, write) what becomes of `op` at `now`.
-Decision decide(Metastore& store, CancelRouter& router, const Metastore::CancelingOp& op,
-                core::UnixNanos now, bool dry_run) {
-  Decision d;
-  d.item.id = op.job_id;
-  if (!op.job) {
-    d.item.action = TickAction::noop;
-    if (!dry_run) {
-      store.change_op(op.job_id, OpStatus::canceling, OpStatus::noop, now);
+// Decide what becomes of each op of `page` at `now` and, unless `dry_run`,
+// write it: orphans become Noop and ops of terminated jobs Canceled, in one
+// batch each; a router that sends in the transaction (outbox) sends to every
+// live job at once, the others are left in `send` for after the commit.
+std::vector<Decision> decide_page(Metastore& store, CancelRouter& router,
+                                  const std::vector<Metastore::CancelingOp>& page,
+                                  core::UnixNanos now, bool dry_run) {
+  std::vector<Decision> decisions(page.size());
+  std::vector<std::string> orphans;
+  std::vector<std::string> terminated;
+  std::vector<CancelMessage> in_tx;
+  std::vector<std::size_t> in_tx_at;
+  for (std::size_t i = 0; i < page.size(); ++i) {
+    const Metastore::CancelingOp& op = page[i];
+    Decision& d = decisions[i];
+    d.item.id = op.job_id;
+    if (!op.job) {
+      d.item.action = TickAction::noop;
+      orphans.push_back(op.job_id);
+    } else if (model::is_terminated(op.job->state)) {
+      d.item.action = TickAction::canceled;
+      terminated.push_back(op.job_id);
+    } else if (dry_run) {
+      d.item.action = TickAction::cancel_sent;
+      d.skipped = !router.delivers();
+    } else if (router.sends_in_transaction()) {
+      in_tx.push_back(message_for(*op.job));
+      in_tx_at.push_back(i);
+    } else {
+      d.item.action = TickAction::cancel_sent;
+      d.send = message_for(*op.job);
     }
-  } else if (store::is_terminated(op.job->state)) {
-    d.item.action = TickAction::canceled;
-    if (!dry_run) {
-      store.change_op(op.job_id, OpStatus::canceling, OpStatus::canceled, now);
-    }
-  } else if (dry_run) {
-    d.item.action = TickAction::cancel_sent;
-    d.skipped = router.name() == "none";
-  } else if (router.sends_in_transaction()) {
-    apply_outcome(d, router.send(store, message_for(*op.job), now));
-  } else {
-    d.item.action = TickAction::cancel_sent;
-    d.send = message_for(*op.job);
   }
-  return d;
+  if (!dry_run) {
+    store.change_ops(orphans, OpStatus::canceling, OpStatus::noop, now);
+    store.change_ops(terminated, OpStatus::canceling, OpStatus::canceled, now);
+    if (!in_tx.empty()) {
+      const std::vector<SendOutcome> outcomes = router.send_all(store, in_tx, now);
+      for (std::size_t k = 0; k < in_tx_at.size(); ++k) {
+        apply_outcome(decisions[in_tx_at[k]], outcomes.at(k));
+      }
+    }
+  }
+  return decisions;
 }
 
 Decision store_error(const std::string& id, const core::StoreError& e) {
@@ -106,15 +125,20 @@ std::vector<Decision> redo_one_by_one(Metastore& store, CancelRouter& router,
   std::vector<Decision> decisions;
   for (const auto& listed : page) {
     try {
-      Transaction tx(store.db());
-      const auto op = store.get_op(listed.job_id);
-      if (!op || op->op != OpStatus::canceling) {
-        continue; // another process finished it meanwhile
+      std::optional<Decision> d;
+      store::run_transaction(store, TxKind::write, [&] {
+        d.reset();
+        const auto op = store.get_op(listed.job_id);
+        if (!op || op->op != OpStatus::canceling) {
+          return; // another process finished it meanwhile
+        }
+        const std::vector<Metastore::CancelingOp> fresh{
+          {listed.seq_id, listed.job_id, store.get_job(listed.job_id)}};
+        d = std::move(decide_page(store, router, fresh, now, false).front());
+      });
+      if (d) {
+        decisions.push_back(std::move(*d));
       }
-      Metastore::CancelingOp fresh{listed.seq_id, listed.job_id, store.get_job(listed.job_id)};
-      Decision d = decide(store, router, fresh, now, false);
-      tx.commit();
-      decisions.push_back(std::move(d));
     } catch (const core::StoreError& e) {
       decisions.push_back(store_error(listed.job_id, e));
     }
@@ -132,25 +156,25 @@ TickResult JobOperator::tick(core::UnixNanos now, const TickOptions& options) {
   for (;;) {
     std::vector<Metastore::CancelingOp> page;
     std::vector<Decision> decisions;
-    {
+    bool page_read = false;
+    try {
+      store::run_transaction(m_store, options.dry_run ? TxKind::read : TxKind::write, [&] {
+        page_read = false;
+        decisions.clear();
+        page = m_store.canceling_ops_page(after, chunk);
+        page_read = true;
+        decisions = decide_page(m_store, m_router, page, now, options.dry_run);
+      });
+    } catch (const core::StoreError&) {
       // A failure to begin or to read the page (locked past the timeout)
       // stops the tick: no op can be visited.
-      Transaction tx(m_store.db(),
-                     options.dry_run ? Transaction::Kind::read : Transaction::Kind::immediate);
-      page = m_store.canceling_ops_page(after, chunk);
-      if (page.empty()) {
-        tx.commit();
-        break;
+      if (!page_read) {
+        throw;
       }
-      try {
-        decisions.reserve(page.size());
-        for (const auto& op : page) {
-          decisions.push_back(decide(m_store, m_router, op, now, options.dry_run));
-        }
-        tx.commit();
-      } catch (const core::StoreError&) {
-        decisions.clear();
-      }
+      decisions.clear();
+    }
+    if (page.empty()) {
+      break;
     }
     if (decisions.empty()) {
       decisions = redo_one_by_one(m_store, m_router, page, now);

@@ -1,8 +1,8 @@
 #include <jobop/status/records_json.hpp>
 
 #include <jobop/core/exit_code.hpp>
-#include <jobop/store/codes.hpp>
-#include <jobop/store/timestamp.hpp>
+#include <jobop/model/codes.hpp>
+#include <jobop/time/timestamp.hpp>
 
 #include <algorithm>
 #include <cstring>
@@ -30,7 +30,7 @@ std::string name(std::string_view view) {
 } // namespace
 
 nlohmann::json timestamp_json(const std::optional<core::UnixNanos>& t) {
-  return t ? nlohmann::json(store::format_rfc3339(*t)) : nlohmann::json(nullptr);
+  return t ? nlohmann::json(time::format_rfc3339(*t)) : nlohmann::json(nullptr);
 }
 
 namespace {
@@ -39,9 +39,9 @@ namespace {
 // their keys: nlohmann's objects sort keys, so the fast writer must too to
 // print the same bytes. One field list serves both writers.
 template <class Sink>
-void emit_status_fields(const store::StatusRow& row, const ViewOptions& options, Sink& sink) {
-  const store::JobRecord* job = row.job ? &*row.job : nullptr;
-  const store::OutboxRecord* outbox = row.outbox ? &*row.outbox : nullptr;
+void emit_status_fields(const model::StatusRow& row, const ViewOptions& options, Sink& sink) {
+  const model::JobRecord* job = row.job ? &*row.job : nullptr;
+  const model::OutboxRecord* outbox = row.outbox ? &*row.outbox : nullptr;
   const bool orphan = job == nullptr;
   job ? sink.text("address", job->address) : sink.null("address");
   sink.integer("cancel_sends", outbox ? outbox->send_count : 0);
@@ -50,21 +50,21 @@ void emit_status_fields(const store::StatusRow& row, const ViewOptions& options,
     job ? sink.optional_text("config", job->config) : sink.null("config");
   }
   job ? sink.timestamp("created_at", job->created_at) : sink.null("created_at");
-  job ? sink.text("engine_state", store::engine_state_name(job->state)) : sink.null("engine_state");
+  job ? sink.text("engine_state", model::engine_state_name(job->state)) : sink.null("engine_state");
   job ? sink.integer("epoch", job->epoch) : sink.null("epoch");
   job ? sink.optional_text("error", job->error_message) : sink.null("error");
   outbox ? sink.timestamp("first_cancel_sent", outbox->first_sent) : sink.null("first_cancel_sent");
   sink.text("id", row.id);
   outbox ? sink.timestamp("last_cancel_sent", outbox->last_sent) : sink.null("last_cancel_sent");
   job ? sink.text("node", job->node_id) : sink.null("node");
-  sink.text("op", store::op_status_name(row.op_status()));
+  sink.text("op", model::op_status_name(row.op_status()));
   row.op ? sink.timestamp("op_updated_at", row.op->updated_at) : sink.null("op_updated_at");
   sink.boolean("orphan", orphan);
   job ? sink.text("project", job->project_id) : sink.null("project");
   // An orphan op has no job, so it has no state; `orphan` says why.
-  orphan ? sink.null("state") : sink.text("state", store::user_state_name(row.state()));
+  orphan ? sink.null("state") : sink.text("state", model::user_state_name(row.state()));
   sink.boolean("stuck", row.looks_stuck(options.now, options.stuck_after));
-  job ? sink.text("type", store::job_type_name(job->type)) : sink.null("type");
+  job ? sink.text("type", model::job_type_name(job->type)) : sink.null("type");
   job ? sink.timestamp("updated_at", job->updated_at) : sink.null("updated_at");
 }
 
@@ -112,7 +112,7 @@ public:
     m_values += "null";
   }
   void timestamp(const char* key, const std::optional<core::UnixNanos>& t) {
-    t ? text(key, store::format_rfc3339(*t)) : null(key);
+    t ? text(key, time::format_rfc3339(*t)) : null(key);
   }
   // Append a value that is already JSON text.
   void raw(const char* key, std::string_view json) {
@@ -178,14 +178,14 @@ void emit_cancel_fields(const ops::CancelResult& result, Sink& sink) {
 
 } // namespace
 
-nlohmann::json status_record(const store::StatusRow& row, const ViewOptions& options) {
+nlohmann::json status_record(const model::StatusRow& row, const ViewOptions& options) {
   nlohmann::json record = nlohmann::json::object();
   ObjectSink sink(record);
   emit_status_fields(row, options, sink);
   return record;
 }
 
-void append_status_record(std::string& out, const store::StatusRow& row,
+void append_status_record(std::string& out, const model::StatusRow& row,
                           const ViewOptions& options) {
   TextSink sink;
   emit_status_fields(row, options, sink);

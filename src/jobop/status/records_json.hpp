@@ -1,9 +1,9 @@
 #pragma once
 
 #include <jobop/core/clock.hpp>
+#include <jobop/model/records.hpp>
 #include <jobop/operator/cancel.hpp>
 #include <jobop/operator/job_operator.hpp>
-#include <jobop/store/records.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -29,12 +29,12 @@ struct ViewOptions {
 // canceling_since, cancel_sends, first_cancel_sent, last_cancel_sent, stuck
 // and, when asked, config. Strings keep the metastore's bytes (dump with
 // error_handler_t::replace).
-nlohmann::json status_record(const store::StatusRow& row, const ViewOptions& options);
+nlohmann::json status_record(const model::StatusRow& row, const ViewOptions& options);
 
 // Append the status record of `row` to `out` as compact JSON: the same bytes
 // as dumping status_record() with error_handler_t::replace, without building
 // the object (listing a million jobs spends its time here).
-void append_status_record(std::string& out, const store::StatusRow& row,
+void append_status_record(std::string& out, const model::StatusRow& row,
                           const ViewOptions& options);
 
 // Return the cancel record of `result`: the status record of its row (or only

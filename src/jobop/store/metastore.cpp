@@ -1,214 +1,112 @@
+// What every backend shares: the engine's job writes and the status listing
+// composed from the backend's primitives, and transactions.
 #include <jobop/store/metastore.hpp>
 
 #include <jobop/core/exceptions.hpp>
-#include <jobop/store/schema.hpp>
-
-#include <sqlite3.h>
-
-#include <array>
-#include <cerrno>
-#include <cstring>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <jobop/model/job_id.hpp>
 
 namespace jobop::store {
 
 namespace {
 
-// The first 16 bytes of every SQLite 3 database file.
-constexpr std::array<char, 16> k_sqlite_header{'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f',
-                                               'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
-
-enum class FileCheck { missing, sqlite };
-
-[[noreturn]] void refuse(const char* code, const std::string& path, const std::string& why) {
-  throw core::StoreError(code, "metastore " + path + " " + why, {{"path", path}});
-}
-
-// Look at `path` without changing it: refuse a directory, an unreadable,
-// empty or non-SQLite file. Return whether it is missing.
-FileCheck check_file(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT) {
-      return FileCheck::missing;
-    }
-    refuse("store.unreadable", path, std::string("cannot be read: ") + std::strerror(errno));
-  }
-  if (S_ISDIR(st.st_mode)) {
-    refuse("store.not_sqlite", path, "is a directory, not an SQLite database");
-  }
-  if (st.st_size == 0) {
-    refuse("store.empty_file", path,
-           "is an empty file, not a metastore; refusing to use it (remove it and run `jobop "
-           "init` to create one)");
-  }
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    refuse("store.unreadable", path, std::string("cannot be read: ") + std::strerror(errno));
-  }
-  std::array<char, 16> header{};
-  const ssize_t n = ::read(fd, header.data(), header.size());
-  ::close(fd);
-  if (n != static_cast<ssize_t>(header.size()) || header != k_sqlite_header) {
-    refuse("store.not_sqlite", path, "is not an SQLite database; refusing to use it");
-  }
-  return FileCheck::sqlite;
-}
-
-// Create `path` empty with mode 0600 (configs hold credentials). Return false
-// if another process created it first.
-bool create_private_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    if (errno == EEXIST) {
-      return false;
-    }
-    refuse("store.unreadable", path, std::string("cannot be created: ") + std::strerror(errno));
-  }
-  ::close(fd);
-  return true;
-}
-
-struct Tables {
-  bool master_meta = false;
-  bool job_ops = false;
-  bool jobop_meta = false;
-  bool jobop_outbox = false;
-};
-
-Tables read_tables(Database& db) {
-  Tables tables;
-  Statement stmt = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN "
-                              "('master_meta', 'job_ops', 'jobop_meta', 'jobop_outbox')");
-  while (stmt.step()) {
-    const std::string name = stmt.column_text(0);
-    tables.master_meta |= name == "master_meta";
-    tables.job_ops |= name == "job_ops";
-    tables.jobop_meta |= name == "jobop_meta";
-    tables.jobop_outbox |= name == "jobop_outbox";
-  }
-  return tables;
-}
-
-// Refuse SQLite without both engine tables (nothing was written yet).
-void require_engine_tables(const Tables& tables, const std::string& path) {
-  if (tables.master_meta && tables.job_ops) {
-    return;
-  }
-  std::string missing = !tables.master_meta && !tables.job_ops ? "master_meta and job_ops"
-                        : !tables.master_meta                  ? "master_meta"
-                                                               : "job_ops";
-  refuse("store.not_a_metastore", path,
-         "is an SQLite database without the engine's table(s) " + missing +
-           ", so not a job metastore; refusing to change it");
-}
-
-void create_tool_tables(Database& db) {
-  for (int i = 0; i < k_tool_ddl_count; ++i) {
-    db.exec(k_tool_ddl[i]);
-  }
-  Statement& stmt = db.cached("INSERT OR IGNORE INTO jobop_meta (key, value) "
-                              "VALUES ('schema_version', ?1)");
-  stmt.bind(1, std::string_view(std::to_string(k_schema_version))).run();
-}
-
-int read_schema_version(Database& db) {
-  Statement stmt = db.prepare("SELECT value FROM jobop_meta WHERE key = 'schema_version'");
-  return stmt.step() ? static_cast<int>(stmt.column_int(0)) : 0;
-}
-
-int open_flags(OpenMode mode) {
-  return mode == OpenMode::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+[[noreturn]] void job_not_found(std::string_view id) {
+  throw core::NotFoundError("job.not_found", "job not found: `" + std::string(id) + "`",
+                            {{"id", std::string(id)}});
 }
 
 } // namespace
 
-Metastore::Metastore(std::unique_ptr<Database> db, OpenMode mode)
-  : m_db(std::move(db)), m_mode(mode) {}
+bool Metastore::put_job(const model::JobSpec& spec, core::UnixNanos now) {
+  model::validate_job_id(spec.id);
+  bool inserted = false;
+  run_transaction(*this, TxKind::write, [&] { inserted = upsert_job_row(spec, now); });
+  return inserted;
+}
 
-Metastore::Metastore(const std::string& path, OpenMode mode, StoreOptions options) : m_mode(mode) {
-  bool created = false;
-  if (check_file(path) == FileCheck::missing) {
-    if (mode != OpenMode::create_or_adopt) {
-      refuse("store.missing", path,
-             "does not exist; run `jobop init` to create it (or pass --db / JOBOP_DB)");
+model::StatusRow Metastore::set_job_state(std::string_view id, model::JobState state,
+                                          const std::optional<std::string>& error_message,
+                                          core::UnixNanos now) {
+  model::validate_job_id(id);
+  const std::vector<std::string> ids{std::string(id)};
+  run_transaction(*this, TxKind::write, [&] {
+    if (write_job_states(ids, state, error_message, now) == 0) {
+      job_not_found(id);
     }
-    created = create_private_file(path);
-    if (!created) {
-      check_file(path);
+  });
+  auto rows = find_jobs(ids);
+  return std::move(*rows.front());
+}
+
+void Metastore::delete_job(std::string_view id, core::UnixNanos now) {
+  model::validate_job_id(id);
+  run_transaction(*this, TxKind::write, [&] {
+    if (soft_delete_job(id, now) == 0) {
+      job_not_found(id);
     }
-  }
-  try {
-    m_db = std::make_unique<Database>(path, open_flags(mode), options.busy_timeout);
-    Tables tables = read_tables(*m_db);
-    if (!created) {
-      require_engine_tables(tables, path);
-    }
-    m_has_outbox = tables.jobop_outbox;
-    if (mode == OpenMode::read_only) {
-      return;
-    }
-    m_db->exec("PRAGMA journal_mode=WAL");
-    m_db->exec("PRAGMA synchronous=FULL");
-    if (created || !tables.jobop_meta || !tables.jobop_outbox) {
-      Transaction tx(*m_db);
-      // Look again under the write lock: another init may have won the race.
-      tables = read_tables(*m_db);
-      if (!tables.master_meta && !tables.job_ops) {
-        for (int i = 0; i < k_engine_ddl_count; ++i) {
-          m_db->exec(k_engine_ddl[i]);
-        }
-      } else {
-        require_engine_tables(tables, path);
+  });
+}
+
+std::vector<std::optional<model::StatusRow>>
+Metastore::find_jobs(const std::vector<std::string>& ids, bool include_config) {
+  std::vector<std::optional<model::StatusRow>> rows;
+  run_transaction(*this, TxKind::read, [&] { rows = read_jobs(ids, include_config); });
+  return rows;
+}
+
+void Metastore::for_each_status_row(const model::StatusFilter& filter,
+                                    const std::function<void(const model::StatusRow&)>& on_row) {
+  if (!filter.ids.empty()) {
+    for (const auto& row : find_jobs(filter.ids, filter.include_config)) {
+      if (row && filter.passes(*row)) {
+        on_row(*row);
       }
-      create_tool_tables(*m_db);
+    }
+    return;
+  }
+  // Not retried: rows already passed on cannot be taken back.
+  Transaction tx(*this, TxKind::read);
+  stream_status_rows(filter.include_config, filter.wants_orphans(),
+                     [&](const model::StatusRow& row) {
+                       if (filter.passes(row)) {
+                         on_row(row);
+                       }
+                     });
+  tx.commit();
+}
+
+bool Metastore::retryable(const std::exception& /*error*/) const {
+  return false;
+}
+
+Transaction::Transaction(Metastore& store, TxKind kind) : m_store(store) {
+  m_store.begin(kind);
+}
+
+Transaction::~Transaction() {
+  if (m_open) {
+    m_store.rollback();
+  }
+}
+
+void Transaction::commit() {
+  m_store.commit();
+  m_open = false;
+}
+
+void run_transaction(Metastore& store, TxKind kind, const std::function<void()>& body,
+                     int attempts) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      Transaction tx(store, kind);
+      body();
       tx.commit();
-      m_has_outbox = true;
+      return;
+    } catch (const core::StoreError& e) {
+      if (attempt >= attempts || !store.retryable(e)) {
+        throw;
+      }
     }
-  } catch (...) {
-    m_db.reset();
-    if (created) {
-      // Leave nothing behind that a later command would mistake for a metastore.
-      ::unlink(path.c_str());
-      ::unlink((path + "-wal").c_str());
-      ::unlink((path + "-shm").c_str());
-    }
-    throw;
   }
-}
-
-Metastore Metastore::in_memory() {
-  auto db = std::make_unique<Database>(":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                                       5 * core::k_second);
-  for (int i = 0; i < k_engine_ddl_count; ++i) {
-    db->exec(k_engine_ddl[i]);
-  }
-  create_tool_tables(*db);
-  Metastore store(std::move(db), OpenMode::read_write);
-  store.m_has_outbox = true;
-  return store;
-}
-
-Metastore::Metastore(Metastore&&) noexcept = default;
-Metastore& Metastore::operator=(Metastore&&) noexcept = default;
-Metastore::~Metastore() = default;
-
-const std::string& Metastore::path() const {
-  return m_db->path();
-}
-
-InitResult init_metastore(const std::string& path, StoreOptions options) {
-  InitResult result;
-  result.path = path;
-  // An existing file is only used once it proved to hold the engine tables.
-  const bool existed = check_file(path) == FileCheck::sqlite;
-  Metastore store(path, OpenMode::create_or_adopt, options);
-  result.created_file = !existed;
-  result.adopted = existed;
-  result.schema_version = read_schema_version(store.db());
-  return result;
 }
 
 } // namespace jobop::store

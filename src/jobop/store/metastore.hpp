@@ -1,142 +1,184 @@
 #pragma once
 
 #include <jobop/core/clock.hpp>
-#include <jobop/store/records.hpp>
-#include <jobop/store/sqlite.hpp>
+#include <jobop/model/records.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-// The engine's job metastore (SPEC §1) over SQLite. Every failure of the file
-// is a core::StoreError (exit 5) naming the path; a missing job is a
-// core::NotFoundError (exit 3).
+// The engine's job metastore (SPEC §1), whatever holds it: this is the seam
+// between the operator and the backends (store/sqlite/, store/mysql/). It
+// speaks only in model records; SQL lives in the backends. Every failure of
+// the store is a core::StoreError (exit 5) naming the metastore; a missing
+// job is a core::NotFoundError (exit 3).
 namespace jobop::store {
 
-// How to open a metastore. Only `create_or_adopt` (init) may create a file;
-// the others refuse a missing one and create nothing.
+// How to open a metastore. Only `create_or_adopt` (init) may create one; the
+// others refuse a missing one and create nothing.
 enum class OpenMode {
-  create_or_adopt, // init: create the file (mode 0600) and schema, or adopt an engine's
+  create_or_adopt, // init: create the schema, or adopt an engine's
   read_write,      // every command that writes
-  read_only,       // status and dry runs: SQLITE_OPEN_READONLY, never writes
+  read_only,       // status and dry runs: never writes
 };
 
 struct StoreOptions {
-  // How long to wait for another writer before store.locked.
+  // How long to wait for a lock another writer holds before store.locked.
   core::Nanos busy_timeout = 5 * core::k_second;
 };
 
 // What init did.
 struct InitResult {
+  // Where the metastore is: a path, or a URL without its password.
   std::string path;
-  // A new file was made (else an existing one was used).
+  // A new file was made (else an existing one was used). Always false for a
+  // server, whose schema must exist.
   bool created_file = false;
   // The engine tables were already there and were kept as they are.
   bool adopted = false;
   int schema_version = 0;
 };
 
+// What a transaction may do. `write` takes the locks a read-then-write needs
+// before it reads (SQLite: BEGIN IMMEDIATE; MySQL: rows read are locked FOR
+// UPDATE); `read` is a consistent snapshot that writes nothing.
+enum class TxKind { write, read };
+
 class Metastore {
 public:
-  // Open the metastore at `path` in `mode`. Refuse (core::StoreError, file
-  // left byte-for-byte unchanged) a missing file (store.missing, except for
-  // create_or_adopt), an empty file (store.empty_file), a file that is not
-  // SQLite (store.not_sqlite) and SQLite without both engine tables
-  // (store.not_a_metastore); the checks come before anything is written.
-  // A writable open then sets WAL, synchronous=FULL and creates the tool's
-  // tables if missing.
-  Metastore(const std::string& path, OpenMode mode, StoreOptions options = {});
-  // Open an in-memory metastore with the full schema, for tests.
-  static Metastore in_memory();
+  Metastore() = default;
+  Metastore(const Metastore&) = delete;
+  Metastore& operator=(const Metastore&) = delete;
+  virtual ~Metastore() = default;
 
-  Metastore(Metastore&&) noexcept;
-  Metastore& operator=(Metastore&&) noexcept;
-  ~Metastore();
-
-  Database& db() { return *m_db; }
-  const std::string& path() const;
-  bool read_only() const { return m_mode == OpenMode::read_only; }
+  // Return where the metastore is, for messages: a path or a URL (never with
+  // a password).
+  virtual const std::string& location() const = 0;
+  virtual bool read_only() const = 0;
   // Return true if the outbox table exists (a read-only open of an engine's
   // metastore that jobop never initialised has none).
-  bool has_outbox() const { return m_has_outbox; }
+  virtual bool has_outbox() const = 0;
 
-  // Jobs (each call is its own transaction, BEGIN IMMEDIATE when it writes).
+  // Jobs: each call is its own write transaction.
 
   // Insert or update the job `spec.id` as the engine's upsert does; a
   // soft-deleted row of that id is revived. Return true if a row was
   // inserted or revived. Validates the id first.
-  bool put_job(const JobSpec& spec, core::UnixNanos now);
+  bool put_job(const model::JobSpec& spec, core::UnixNanos now);
   // Set the state (and, if given, the error message) of a live job; return
   // its row afterwards. core::NotFoundError (job.not_found) if missing.
-  StatusRow set_job_state(std::string_view id, JobState state,
-                          const std::optional<std::string>& error_message, core::UnixNanos now);
+  model::StatusRow set_job_state(std::string_view id, model::JobState state,
+                                 const std::optional<std::string>& error_message,
+                                 core::UnixNanos now);
   // Soft-delete a live job (set `deleted`). core::NotFoundError if missing.
   void delete_job(std::string_view id, core::UnixNanos now);
 
   // Status.
 
   // Return one entry per id, in order: the row (a live job, or an orphan op
-  // when only an op has that id), or nullopt when neither exists.
-  std::vector<std::optional<StatusRow>> find_jobs(const std::vector<std::string>& ids,
-                                                  bool include_config = false);
+  // when only an op has that id), or nullopt when neither exists. Runs in a
+  // read transaction of its own.
+  std::vector<std::optional<model::StatusRow>> find_jobs(const std::vector<std::string>& ids,
+                                                         bool include_config = false);
   // Call `on_row` for every row that passes `filter`: live jobs by seq_id,
-  // then orphan ops (which pass only when `filter` has no state, project or
-  // type and its ops, if any, include theirs). Streams in one read
+  // then orphan ops (see StatusFilter::wants_orphans). Streams in one read
   // transaction and constant memory. Ids in `filter.ids` that match nothing
   // are skipped (use find_jobs to report them).
-  void for_each_status_row(const StatusFilter& filter,
-                           const std::function<void(const StatusRow&)>& on_row);
+  void for_each_status_row(const model::StatusFilter& filter,
+                           const std::function<void(const model::StatusRow&)>& on_row);
 
-  // Primitives for the operator. Each must run inside a Transaction the
-  // caller holds on db(); none of them validates ids or begins one.
+  // Primitives for the operator. Each runs inside a Transaction the caller
+  // holds on this store; none validates ids or begins one. In a write
+  // transaction the rows they read stay locked until it ends.
 
+  // Return, per id, what find_jobs returns, read inside the caller's
+  // transaction. A backend reads them in as few round trips as it can.
+  virtual std::vector<std::optional<model::StatusRow>>
+  read_jobs(const std::vector<std::string>& ids, bool include_config) = 0;
   // Return the live job `id` (not soft-deleted), without config.
-  std::optional<JobRecord> get_job(std::string_view id);
+  virtual std::optional<model::JobRecord> get_job(std::string_view id) = 0;
   // Return the op row of `id`.
-  std::optional<OpRecord> get_op(std::string_view id);
-  // Insert the op row of `id` as `op`, or update the existing one.
-  void upsert_op(std::string_view id, OpStatus op, core::UnixNanos now);
+  virtual std::optional<model::OpRecord> get_op(std::string_view id) = 0;
+  // Insert the op row of each of `ids` as `op`, or update the existing one.
+  virtual void upsert_ops(const std::vector<std::string>& ids, model::OpStatus op,
+                          core::UnixNanos now) = 0;
   // Set op = `to` where job_id = `id` and op = `from`; return rows changed.
-  std::int64_t change_op(std::string_view id, OpStatus from, OpStatus to, core::UnixNanos now);
-  // Set state and error message of the live job `id`; return rows changed.
-  std::int64_t write_job_state(std::string_view id, JobState state,
-                               const std::optional<std::string>& error_message,
-                               core::UnixNanos now);
-  // Record a cancel message in the outbox: insert the row (count 1, first and
-  // last sent = `now`) or update epoch, node, address, count+1, last sent.
-  void record_outbox_send(const OutboxRecord& message, core::UnixNanos now);
-  // Forget the outbox row of `id` (a new cancellation starts counting anew).
-  void clear_outbox(std::string_view id);
+  virtual std::int64_t change_op(std::string_view id, model::OpStatus from, model::OpStatus to,
+                                 core::UnixNanos now) = 0;
+  // The same for each of `ids`; return rows changed in all.
+  virtual std::int64_t change_ops(const std::vector<std::string>& ids, model::OpStatus from,
+                                  model::OpStatus to, core::UnixNanos now) = 0;
+  // Set state and error message (kept when nullopt) of each live job of
+  // `ids`; return rows changed.
+  virtual std::int64_t write_job_states(const std::vector<std::string>& ids, model::JobState state,
+                                        const std::optional<std::string>& error_message,
+                                        core::UnixNanos now) = 0;
+  // Record cancel messages in the outbox: insert each row (count 1, first
+  // and last sent = `now`) or update epoch, node, address, count+1, last sent.
+  virtual void record_outbox_sends(const std::vector<model::OutboxRecord>& messages,
+                                   core::UnixNanos now) = 0;
+  // Forget the outbox rows of `ids` (a new cancellation starts counting anew).
+  virtual void clear_outboxes(const std::vector<std::string>& ids) = 0;
   // Return the outbox row of `id`.
-  std::optional<OutboxRecord> get_outbox(std::string_view id);
+  virtual std::optional<model::OutboxRecord> get_outbox(std::string_view id) = 0;
 
   // One Canceling op with its live job (nullopt for an orphan), as Tick reads.
   struct CancelingOp {
     std::int64_t seq_id = 0;
     std::string job_id;
-    std::optional<JobRecord> job;
+    std::optional<model::JobRecord> job;
   };
   // Return up to `limit` Canceling ops with seq_id > `after_seq_id`, by
-  // seq_id (keyset paging over idx_job_op, so each page is a short read).
-  std::vector<CancelingOp> canceling_ops_page(std::int64_t after_seq_id, std::size_t limit);
+  // seq_id (keyset paging, so each page is a short read).
+  virtual std::vector<CancelingOp> canceling_ops_page(std::int64_t after_seq_id,
+                                                      std::size_t limit) = 0;
 
-private:
-  Metastore(std::unique_ptr<Database> db, OpenMode mode);
-  void prepare_writable();
+  // Return true if a transaction that failed with `error` may be run again
+  // from its start (a deadlock, a lock wait timeout); see run_transaction.
+  virtual bool retryable(const std::exception& error) const;
 
-  std::unique_ptr<Database> m_db;
-  OpenMode m_mode = OpenMode::read_only;
-  bool m_has_outbox = false;
+protected:
+  friend class Transaction;
+  virtual void begin(TxKind kind) = 0;
+  virtual void commit() = 0;
+  // Undo the open transaction; never throws (a lost connection has undone it).
+  virtual void rollback() noexcept = 0;
+
+  // Insert or update one job row (see put_job); return true if it inserted
+  // or revived one.
+  virtual bool upsert_job_row(const model::JobSpec& spec, core::UnixNanos now) = 0;
+  // Set `deleted` of the live job `id`; return rows changed.
+  virtual std::int64_t soft_delete_job(std::string_view id, core::UnixNanos now) = 0;
+  // Stream every live job, then (if `orphans`) every orphan op, as
+  // for_each_status_row does, inside the caller's read transaction.
+  virtual void stream_status_rows(bool include_config, bool orphans,
+                                  const std::function<void(const model::StatusRow&)>& on_row) = 0;
 };
 
-// Create the metastore at `path` (a new file gets mode 0600: configs hold
-// credentials) with the engine's schema and the tool's tables, or adopt an
-// existing one: an engine's metastore keeps its two tables as they are.
-// Refuse bad files as the Metastore constructor does.
-InitResult init_metastore(const std::string& path, StoreOptions options = {});
+// A transaction on a Metastore: begun on construction, rolled back unless
+// committed. One at a time per store.
+class Transaction {
+public:
+  explicit Transaction(Metastore& store, TxKind kind = TxKind::write);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  // Commit; a failure throws and the destructor rolls back.
+  void commit();
+
+private:
+  Metastore& m_store;
+  bool m_open = true;
+};
+
+// Run `body` in a transaction of `kind` and commit it. When the store says
+// the failure is retryable (a deadlock), roll back and run `body` again, up
+// to `attempts` times in all; so `body` must start from scratch each time.
+void run_transaction(Metastore& store, TxKind kind, const std::function<void()>& body,
+                     int attempts = 5);
 
 } // namespace jobop::store

@@ -1,18 +1,18 @@
 #pragma once
 
 #include <jobop/core/clock.hpp>
-#include <jobop/store/codes.hpp>
+#include <jobop/model/codes.hpp>
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
-// Plain records read from and written to the metastore. Text fields hold the
+// The metastore's records as plain structs, whatever backend holds them. Text fields hold the
 // bytes the metastore holds, which need not be valid UTF-8: dump them with
 // nlohmann's error_handler_t::replace. A timestamp that cannot be read is
 // nullopt.
-namespace jobop::store {
+namespace jobop::model {
 
 // A master_meta row (never a soft-deleted one).
 struct JobRecord {
@@ -100,10 +100,17 @@ struct StatusFilter {
   std::vector<std::string> projects;
   std::vector<JobType> types;
   // Also list orphan ops (only with no `states`/`projects`/`types` filter
-  // or when `ops` asks for them; see Metastore::for_each_status_row).
+  // or when `ops` asks for them; see store::Metastore::for_each_status_row).
   bool include_orphans = true;
   // Read the `config` column too.
   bool include_config = false;
+
+  // Return true if `row` passes the state, op, project and type filters (an
+  // orphan passes only when wants_orphans()); `ids` are not checked here.
+  bool passes(const StatusRow& row) const;
+  // Return true if orphan ops are listed: asked for, and no filter on
+  // states, projects or types (an orphan has none of them).
+  bool wants_orphans() const;
 };
 
-} // namespace jobop::store
+} // namespace jobop::model

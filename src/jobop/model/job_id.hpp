@@ -3,7 +3,7 @@
 #include <cstddef>
 #include <string_view>
 
-namespace jobop::store {
+namespace jobop::model {
 
 // The width of master_meta.id and job_ops.job_id (varchar(128)), in bytes.
 constexpr std::size_t k_max_job_id_bytes = 128;
@@ -16,4 +16,4 @@ std::string_view job_id_problem(std::string_view id);
 // valid job id. Called before anything is written.
 void validate_job_id(std::string_view id);
 
-} // namespace jobop::store
+} // namespace jobop::model

@@ -1,12 +1,12 @@
-#include <jobop/store/row_reader.hpp>
+#include <jobop/store/sqlite/row_reader.hpp>
 
-namespace jobop::store {
+namespace jobop::store::sqlite {
 
-void read_job(const Statement& stmt, int first, JobRecord& job) {
+void read_job(const Statement& stmt, int first, model::JobRecord& job) {
   job.id = stmt.column_text(first);
   job.project_id = stmt.column_text(first + 1);
-  job.type = static_cast<JobType>(stmt.column_int(first + 2));
-  job.state = static_cast<JobState>(stmt.column_int(first + 3));
+  job.type = static_cast<model::JobType>(stmt.column_int(first + 2));
+  job.state = static_cast<model::JobState>(stmt.column_int(first + 3));
   job.node_id = stmt.column_text(first + 4);
   job.address = stmt.column_text(first + 5);
   job.epoch = stmt.column_int(first + 6);
@@ -16,14 +16,14 @@ void read_job(const Statement& stmt, int first, JobRecord& job) {
   job.updated_at = stmt.column_timestamp(first + 10);
 }
 
-void read_op(const Statement& stmt, int first, OpRecord& op) {
+void read_op(const Statement& stmt, int first, model::OpRecord& op) {
   op.job_id = stmt.column_text(first);
-  op.op = static_cast<OpStatus>(stmt.column_int(first + 1));
+  op.op = static_cast<model::OpStatus>(stmt.column_int(first + 1));
   op.created_at = stmt.column_timestamp(first + 2);
   op.updated_at = stmt.column_timestamp(first + 3);
 }
 
-void read_outbox(const Statement& stmt, int first, OutboxRecord& row) {
+void read_outbox(const Statement& stmt, int first, model::OutboxRecord& row) {
   row.job_id = stmt.column_text(first);
   row.epoch = stmt.column_int(first + 1);
   row.node_id = stmt.column_text(first + 2);
@@ -33,7 +33,7 @@ void read_outbox(const Statement& stmt, int first, OutboxRecord& row) {
   row.last_sent = stmt.column_timestamp(first + 6);
 }
 
-void read_status_row(const Statement& stmt, StatusRow& row) {
+void read_status_row(const Statement& stmt, model::StatusRow& row) {
   constexpr int op_first = k_job_columns;
   constexpr int outbox_first = k_job_columns + k_op_columns;
   if (stmt.is_null(0)) {
@@ -63,4 +63,4 @@ void read_status_row(const Statement& stmt, StatusRow& row) {
   row.id = row.job ? row.job->id : row.op ? row.op->job_id : std::string();
 }
 
-} // namespace jobop::store
+} // namespace jobop::store::sqlite

@@ -14,7 +14,7 @@ struct sqlite3_stmt;
 // A small RAII layer over the SQLite C API: bound parameters only, extended
 // result codes, and every failure turned into a core::StoreError that names
 // the file and says which failure it is (exit 5).
-namespace jobop::store {
+namespace jobop::store::sqlite {
 
 // Throw the core::StoreError for SQLite's extended result code `rc` while
 // doing `action` on the metastore at `path`: store.locked (busy past the
@@ -40,7 +40,7 @@ public:
   Statement& bind(int index, std::string_view value);
   Statement& bind(int index, const std::optional<std::string>& value);
   Statement& bind_null(int index);
-  // Bind a timestamp as the engine writes it (format_go_timestamp).
+  // Bind a timestamp as the engine writes it (time::format_go_timestamp).
   Statement& bind_timestamp(int index, core::UnixNanos value);
 
   // Step once: return true while a row is available, false when done.
@@ -55,7 +55,7 @@ public:
   // Return the column's bytes as text (whatever its storage class).
   std::string column_text(int column) const;
   std::optional<std::string> column_optional_text(int column) const;
-  // Read a timestamp leniently: text in any layout parse_timestamp_text
+  // Read a timestamp leniently: text in any layout time::parse_timestamp_text
   // knows, an integer or a real (see timestamp.hpp); nullopt for NULL or an
   // unreadable value.
   std::optional<core::UnixNanos> column_timestamp(int column) const;
@@ -122,4 +122,4 @@ private:
   bool m_open = true;
 };
 
-} // namespace jobop::store
+} // namespace jobop::store::sqlite

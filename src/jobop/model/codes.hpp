@@ -7,7 +7,7 @@
 // The engine's codes (SPEC §1) and their names. The enums have a fixed
 // underlying type so that an unknown number read from a metastore survives a
 // round trip; its name is then "unknown".
-namespace jobop::store {
+namespace jobop::model {
 
 // master_meta.state.
 enum class JobState : std::int64_t { uninit = 1, init = 2, finished = 3, stopped = 4, failed = 5 };
@@ -66,4 +66,4 @@ OpStatus parse_op_status(std::string_view text);
 // plus `canceling`. Throw core::UsageError (code "input.bad_state") otherwise.
 UserState parse_user_state(std::string_view text);
 
-} // namespace jobop::store
+} // namespace jobop::model

@@ -1,6 +1,6 @@
-#include <jobop/store/schema.hpp>
+#include <jobop/store/sqlite/schema.hpp>
 
-namespace jobop::store {
+namespace jobop::store::sqlite {
 
 // Byte-for-byte the statements of SPEC §1 (the engine's SQLite backend), in
 // order; SQLite keeps this text in sqlite_master. Do not reformat.
@@ -36,4 +36,4 @@ const char* const k_tool_ddl[] = {
 };
 const int k_tool_ddl_count = static_cast<int>(sizeof k_tool_ddl / sizeof k_tool_ddl[0]);
 
-} // namespace jobop::store
+} // namespace jobop::store::sqlite

@@ -1,12 +1,12 @@
 // Reading jobs for `status` and `cancel`: one row layout (job, op, outbox
 // columns; see row_reader.hpp) for every query.
-#include <jobop/store/metastore.hpp>
+#include <jobop/store/sqlite/sqlite_metastore.hpp>
 
-#include <jobop/store/row_reader.hpp>
+#include <jobop/store/sqlite/row_reader.hpp>
 
 #include <algorithm>
 
-namespace jobop::store {
+namespace jobop::store::sqlite {
 
 namespace {
 
@@ -34,41 +34,23 @@ std::string outbox_join(bool has_outbox, const char* id_expr) {
   return has_outbox ? std::string(" LEFT JOIN jobop_outbox x ON x.job_id = ") + id_expr : "";
 }
 
-template <typename T>
-bool allowed(const std::vector<T>& wanted, const T& value) {
-  return wanted.empty() || std::find(wanted.begin(), wanted.end(), value) != wanted.end();
-}
-
-bool passes(const StatusFilter& filter, const StatusRow& row) {
-  if (!allowed(filter.ops, row.op_status())) {
-    return false;
-  }
-  if (row.orphan()) {
-    return filter.include_orphans && filter.states.empty() && filter.projects.empty() &&
-           filter.types.empty();
-  }
-  return allowed(filter.states, row.state()) && allowed(filter.projects, row.job->project_id) &&
-         allowed(filter.types, row.job->type);
-}
-
 } // namespace
 
-std::vector<std::optional<StatusRow>> Metastore::find_jobs(const std::vector<std::string>& ids,
-                                                           bool include_config) {
+std::vector<std::optional<model::StatusRow>>
+SqliteMetastore::read_jobs(const std::vector<std::string>& ids, bool include_config) {
   // One query per id over the unique indexes; the id is bound, never spliced.
   const std::string sql = status_columns(include_config, m_has_outbox) +
                           " FROM (SELECT ?1 AS qid) q"
                           " LEFT JOIN master_meta m ON m.id = q.qid AND m.deleted IS NULL"
                           " LEFT JOIN job_ops o ON o.job_id = q.qid" +
                           outbox_join(m_has_outbox, "q.qid");
-  Transaction tx(*m_db, Transaction::Kind::read);
   Statement stmt = m_db->prepare(sql);
-  std::vector<std::optional<StatusRow>> rows;
+  std::vector<std::optional<model::StatusRow>> rows;
   rows.reserve(ids.size());
   for (const std::string& id : ids) {
     stmt.reset();
     stmt.bind(1, std::string_view(id));
-    StatusRow row;
+    model::StatusRow row;
     if (stmt.step()) {
       read_status_row(stmt, row);
     }
@@ -79,50 +61,33 @@ std::vector<std::optional<StatusRow>> Metastore::find_jobs(const std::vector<std
     }
   }
   stmt.reset();
-  tx.commit();
   return rows;
 }
 
-void Metastore::for_each_status_row(const StatusFilter& filter,
-                                    const std::function<void(const StatusRow&)>& on_row) {
-  if (!filter.ids.empty()) {
-    for (const auto& row : find_jobs(filter.ids, filter.include_config)) {
-      if (row && passes(filter, *row)) {
-        on_row(*row);
-      }
-    }
-    return;
-  }
-  Transaction tx(*m_db, Transaction::Kind::read);
-  StatusRow row; // reused so that its strings keep their capacity
+void SqliteMetastore::stream_status_rows(
+  bool include_config, bool orphans, const std::function<void(const model::StatusRow&)>& on_row) {
+  model::StatusRow row; // reused so that its strings keep their capacity
   {
-    Statement jobs = m_db->prepare(status_columns(filter.include_config, m_has_outbox) +
+    Statement jobs = m_db->prepare(status_columns(include_config, m_has_outbox) +
                                    " FROM master_meta m LEFT JOIN job_ops o ON o.job_id = m.id" +
                                    outbox_join(m_has_outbox, "m.id") +
                                    " WHERE m.deleted IS NULL ORDER BY m.seq_id");
     while (jobs.step()) {
       read_status_row(jobs, row);
-      if (passes(filter, row)) {
-        on_row(row);
-      }
+      on_row(row);
     }
   }
-  const bool orphans_wanted = filter.include_orphans && filter.states.empty() &&
-                              filter.projects.empty() && filter.types.empty();
-  if (orphans_wanted) {
-    Statement orphans = m_db->prepare(
+  if (orphans) {
+    Statement orphan_ops = m_db->prepare(
       status_columns(false, m_has_outbox, false) + " FROM job_ops o" +
       outbox_join(m_has_outbox, "o.job_id") +
       " WHERE NOT EXISTS (SELECT 1 FROM master_meta j WHERE j.id = o.job_id AND j.deleted IS "
       "NULL) ORDER BY o.seq_id");
-    while (orphans.step()) {
-      read_status_row(orphans, row);
-      if (passes(filter, row)) {
-        on_row(row);
-      }
+    while (orphan_ops.step()) {
+      read_status_row(orphan_ops, row);
+      on_row(row);
     }
   }
-  tx.commit();
 }
 
-} // namespace jobop::store
+} // namespace jobop::store::sqlite

@@ -1,10 +1,10 @@
-#include <jobop/store/job_id.hpp>
+#include <jobop/model/job_id.hpp>
 
 #include <jobop/core/exceptions.hpp>
 
 #include <string>
 
-namespace jobop::store {
+namespace jobop::model {
 
 namespace {
 
@@ -81,4 +81,4 @@ void validate_job_id(std::string_view id) {
   }
 }
 
-} // namespace jobop::store
+} // namespace jobop::model

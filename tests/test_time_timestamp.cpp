@@ -1,8 +1,8 @@
-#include <jobop/store/timestamp.hpp>
+#include <jobop/time/timestamp.hpp>
 
 #include <doctest/doctest.h>
 
-using namespace jobop::store;
+using namespace jobop::time;
 using namespace jobop::core;
 
 namespace {

@@ -1,23 +1,9 @@
-// Writing jobs as the engine does: `job put`, `job set-state`, `job delete`.
-#include <jobop/store/metastore.hpp>
+// Writing job rows as the engine does: `job put` and `job delete`.
+#include <jobop/store/sqlite/sqlite_metastore.hpp>
 
-#include <jobop/core/exceptions.hpp>
-#include <jobop/store/job_id.hpp>
+namespace jobop::store::sqlite {
 
-namespace jobop::store {
-
-namespace {
-
-[[noreturn]] void job_not_found(std::string_view id) {
-  throw core::NotFoundError("job.not_found", "job not found: `" + std::string(id) + "`",
-                            {{"id", std::string(id)}});
-}
-
-} // namespace
-
-bool Metastore::put_job(const JobSpec& spec, core::UnixNanos now) {
-  validate_job_id(spec.id);
-  Transaction tx(*m_db);
+bool SqliteMetastore::upsert_job_row(const model::JobSpec& spec, core::UnixNanos now) {
   Statement& exists = m_db->cached("SELECT deleted IS NULL FROM master_meta WHERE id = ?1");
   exists.bind(1, std::string_view(spec.id));
   const bool live = exists.step() && exists.column_int(0) != 0;
@@ -44,36 +30,15 @@ bool Metastore::put_job(const JobSpec& spec, core::UnixNanos now) {
     .bind(10, spec.error_message)
     .run();
   upsert.reset();
-  tx.commit();
   return !live;
 }
 
-StatusRow Metastore::set_job_state(std::string_view id, JobState state,
-                                   const std::optional<std::string>& error_message,
-                                   core::UnixNanos now) {
-  validate_job_id(id);
-  {
-    Transaction tx(*m_db);
-    if (write_job_state(id, state, error_message, now) == 0) {
-      job_not_found(id);
-    }
-    tx.commit();
-  }
-  auto rows = find_jobs({std::string(id)});
-  return std::move(*rows.front());
-}
-
-void Metastore::delete_job(std::string_view id, core::UnixNanos now) {
-  validate_job_id(id);
-  Transaction tx(*m_db);
+std::int64_t SqliteMetastore::soft_delete_job(std::string_view id, core::UnixNanos now) {
   Statement& stmt = m_db->cached("UPDATE master_meta SET deleted = ?1, updated_at = ?1 "
                                  "WHERE id = ?2 AND deleted IS NULL");
   const std::int64_t changed = stmt.bind_timestamp(1, now).bind(2, id).run();
   stmt.reset();
-  if (changed == 0) {
-    job_not_found(id);
-  }
-  tx.commit();
+  return changed;
 }
 
-} // namespace jobop::store
+} // namespace jobop::store::sqlite

@@ -1,7 +1,7 @@
-#include <jobop/store/sqlite.hpp>
+#include <jobop/store/sqlite/sqlite.hpp>
 
 #include <jobop/core/exceptions.hpp>
-#include <jobop/store/timestamp.hpp>
+#include <jobop/time/timestamp.hpp>
 
 #include <sqlite3.h>
 
@@ -10,7 +10,7 @@
 #include <thread>
 #include <unistd.h>
 
-namespace jobop::store {
+namespace jobop::store::sqlite {
 
 namespace {
 
@@ -108,7 +108,7 @@ Statement& Statement::bind_null(int index) {
 }
 
 Statement& Statement::bind_timestamp(int index, core::UnixNanos value) {
-  return bind(index, std::string_view(format_go_timestamp(value)));
+  return bind(index, std::string_view(time::format_go_timestamp(value)));
 }
 
 bool Statement::step() {
@@ -164,15 +164,15 @@ std::optional<core::UnixNanos> Statement::column_timestamp(int column) const {
   case SQLITE_NULL:
     return std::nullopt;
   case SQLITE_INTEGER:
-    return timestamp_from_integer(sqlite3_column_int64(m_stmt, column));
+    return time::timestamp_from_integer(sqlite3_column_int64(m_stmt, column));
   case SQLITE_FLOAT:
-    return timestamp_from_real(sqlite3_column_double(m_stmt, column));
+    return time::timestamp_from_real(sqlite3_column_double(m_stmt, column));
   default: {
     const auto* text = sqlite3_column_text(m_stmt, column);
     if (text == nullptr) {
       return std::nullopt;
     }
-    return parse_timestamp_text(
+    return time::parse_timestamp_text(
       std::string_view(reinterpret_cast<const char*>(text),
                        static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, column))));
   }
@@ -277,4 +277,4 @@ void Transaction::commit() {
   m_open = false;
 }
 
-} // namespace jobop::store
+} // namespace jobop::store::sqlite

@@ -1,12 +1,12 @@
 #include <jobop/core/exceptions.hpp>
-#include <jobop/store/codes.hpp>
-#include <jobop/store/job_id.hpp>
+#include <jobop/model/codes.hpp>
+#include <jobop/model/job_id.hpp>
 
 #include <doctest/doctest.h>
 
 #include <string>
 
-using namespace jobop::store;
+using namespace jobop::model;
 using jobop::core::UsageError;
 
 TEST_CASE("job states parse from user-facing and engine names, any case, and numbers") {

@@ -3,7 +3,7 @@
 // The metastore's schema. The engine's DDL is kept byte-for-byte as its SQLite
 // backend produces it (SPEC §1), so a metastore jobop creates is one the
 // engine adopts and vice versa. The tool's own tables carry a `jobop_` prefix.
-namespace jobop::store {
+namespace jobop::store::sqlite {
 
 // The engine's tables and indexes, one statement each, in creation order.
 extern const char* const k_engine_ddl[];
@@ -17,4 +17,4 @@ extern const int k_tool_ddl_count;
 // The version of the tool's own tables, stored in jobop_meta.
 constexpr int k_schema_version = 1;
 
-} // namespace jobop::store
+} // namespace jobop::store::sqlite

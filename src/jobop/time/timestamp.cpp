@@ -1,9 +1,9 @@
-#include <jobop/store/timestamp.hpp>
+#include <jobop/time/timestamp.hpp>
 
 #include <cmath>
 #include <cstdio>
 
-namespace jobop::store {
+namespace jobop::time {
 
 namespace {
 
@@ -249,4 +249,4 @@ std::optional<core::UnixNanos> timestamp_from_real(double value) {
   return static_cast<core::UnixNanos>(std::llround(secs * 1e6)) * core::k_microsecond;
 }
 
-} // namespace jobop::store
+} // namespace jobop::time

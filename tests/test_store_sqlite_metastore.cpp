@@ -2,7 +2,9 @@
 
 #include <jobop/core/exceptions.hpp>
 #include <jobop/store/metastore.hpp>
-#include <jobop/store/schema.hpp>
+#include <jobop/store/open.hpp>
+#include <jobop/store/sqlite/schema.hpp>
+#include <jobop/store/sqlite/sqlite_metastore.hpp>
 
 #include <doctest/doctest.h>
 #include <sqlite3.h>
@@ -11,6 +13,8 @@
 #include <sys/stat.h>
 
 using namespace jobop::store;
+using namespace jobop::model;
+using namespace jobop::store::sqlite;
 using namespace jobop::test;
 using jobop::core::StoreError;
 
@@ -48,7 +52,7 @@ TEST_CASE("init creates a private metastore with the engine's exact DDL and the 
   REQUIRE(::stat(path.c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
 
-  Metastore store(path, OpenMode::read_only);
+  SqliteMetastore store(path, OpenMode::read_only);
   Statement stmt = store.db().prepare(
     "SELECT sql FROM sqlite_master WHERE tbl_name IN ('master_meta', 'job_ops') AND sql IS NOT "
     "NULL ORDER BY rowid");
@@ -81,7 +85,7 @@ TEST_CASE("init adopts an engine's metastore without altering its tables, and is
   CHECK(result.adopted);
   CHECK(init_metastore(path).adopted);
 
-  Metastore store(path, OpenMode::read_only);
+  SqliteMetastore store(path, OpenMode::read_only);
   const auto rows = store.find_jobs({"e1"});
   REQUIRE(rows[0].has_value());
   CHECK(rows[0]->job->created_at == k_t0);
@@ -109,8 +113,8 @@ TEST_CASE("bad files are refused with a code that says which, and left byte-for-
     CAPTURE(path);
     const std::string before = read_bytes(path);
     CHECK(store_error_code([&] { init_metastore(path); }) == code);
-    CHECK(store_error_code([&] { Metastore(path, OpenMode::read_write); }) == code);
-    CHECK(store_error_code([&] { Metastore(path, OpenMode::read_only); }) == code);
+    CHECK(store_error_code([&] { SqliteMetastore(path, OpenMode::read_write); }) == code);
+    CHECK(store_error_code([&] { SqliteMetastore(path, OpenMode::read_only); }) == code);
     CHECK(read_bytes(path) == before);
     CHECK_FALSE(std::filesystem::exists(path + "-wal"));
   }
@@ -119,11 +123,11 @@ TEST_CASE("bad files are refused with a code that says which, and left byte-for-
 TEST_CASE("only init creates a file; other opens of a missing path fail with store.missing") {
   ScratchDir dir;
   const std::string path = dir.file("nope.db");
-  CHECK(store_error_code([&] { Metastore(path, OpenMode::read_write); }) == "store.missing");
-  CHECK(store_error_code([&] { Metastore(path, OpenMode::read_only); }) == "store.missing");
+  CHECK(store_error_code([&] { SqliteMetastore(path, OpenMode::read_write); }) == "store.missing");
+  CHECK(store_error_code([&] { SqliteMetastore(path, OpenMode::read_only); }) == "store.missing");
   CHECK_FALSE(std::filesystem::exists(path));
   try {
-    Metastore(path, OpenMode::read_only);
+    SqliteMetastore(path, OpenMode::read_only);
   } catch (const StoreError& e) {
     CHECK(std::string(e.what()).find(path) != std::string::npos);
     CHECK(e.exit_code() == jobop::core::ExitCode::store_unavailable);
@@ -135,10 +139,10 @@ TEST_CASE("a read-only open reads but every write fails with store.read_only") {
   const std::string path = dir.file("jobop.db");
   init_metastore(path);
   {
-    Metastore rw(path, OpenMode::read_write);
+    SqliteMetastore rw(path, OpenMode::read_write);
     put(rw, "a", JobState::init);
   }
-  Metastore ro(path, OpenMode::read_only);
+  SqliteMetastore ro(path, OpenMode::read_only);
   CHECK(ro.read_only());
   CHECK(ro.find_jobs({"a"})[0].has_value());
   CHECK(store_error_code([&] { put(ro, "b", JobState::init); }) == "store.read_only");
@@ -148,21 +152,23 @@ TEST_CASE("a writer waits for another connection's BEGIN IMMEDIATE up to the bus
   ScratchDir dir;
   const std::string path = dir.file("jobop.db");
   init_metastore(path);
-  Metastore first(path, OpenMode::read_write);
-  Metastore second(path, OpenMode::read_write, {50 * jobop::core::k_millisecond});
+  SqliteMetastore first(path, OpenMode::read_write);
+  SqliteMetastore second(path, OpenMode::read_write, {50 * jobop::core::k_millisecond});
   {
-    Transaction hold(first.db());
-    CHECK(store_error_code([&] { Transaction t(second.db()); }) == "store.locked");
+    jobop::store::sqlite::Transaction hold(first.db());
+    CHECK(store_error_code([&] { jobop::store::sqlite::Transaction t(second.db()); }) ==
+          "store.locked");
     // A reader is not blocked by the writer in WAL mode.
     CHECK_FALSE(second.find_jobs({"x"})[0].has_value());
     hold.commit();
   }
-  Transaction now_free(second.db());
+  jobop::store::sqlite::Transaction now_free(second.db());
   now_free.commit();
 }
 
 TEST_CASE("put, set-state and soft delete as the engine does") {
-  Metastore store = Metastore::in_memory();
+  auto store_ptr = SqliteMetastore::in_memory();
+  auto& store = *store_ptr;
   JobSpec spec;
   spec.id = "j1";
   spec.project_id = "proj";
@@ -201,13 +207,14 @@ TEST_CASE("put, set-state and soft delete as the engine does") {
 }
 
 TEST_CASE("status streams live jobs, then orphan ops, through the filters") {
-  Metastore store = Metastore::in_memory();
+  auto store_ptr = SqliteMetastore::in_memory();
+  auto& store = *store_ptr;
   put(store, "run", JobState::init);
   put(store, "done", JobState::finished);
   put(store, "gone", JobState::init);
-  store.upsert_op("run", OpStatus::canceling, k_t0);
-  store.upsert_op("gone", OpStatus::canceling, k_t0);
-  store.upsert_op("ghost", OpStatus::canceling, k_t0);
+  store.upsert_ops({"run"}, OpStatus::canceling, k_t0);
+  store.upsert_ops({"gone"}, OpStatus::canceling, k_t0);
+  store.upsert_ops({"ghost"}, OpStatus::canceling, k_t0);
   store.delete_job("gone", k_t0);
 
   auto ids = [&](const StatusFilter& filter) {

@@ -9,7 +9,7 @@
 // Timestamps in the metastore (SPEC §1). The engine writes Go's layout
 // `2006-01-02 15:04:05.999999999-07:00`; other writers (the sqlite3 shell,
 // older tools) leave other layouts or numbers, so reading is lenient.
-namespace jobop::store {
+namespace jobop::time {
 
 // Format `t` as the engine writes it: UTC, `+00:00`, trailing zeros of the
 // fraction dropped and no dot for a whole second
@@ -34,4 +34,4 @@ core::UnixNanos timestamp_from_integer(std::int64_t value);
 // julianday()), else Unix seconds with a fraction.
 std::optional<core::UnixNanos> timestamp_from_real(double value);
 
-} // namespace jobop::store
+} // namespace jobop::time

@@ -1,4 +1,4 @@
-#include <jobop/store/codes.hpp>
+#include <jobop/model/codes.hpp>
 
 #include <jobop/core/exceptions.hpp>
 
@@ -6,7 +6,7 @@
 #include <charconv>
 #include <string>
 
-namespace jobop::store {
+namespace jobop::model {
 
 namespace {
 
@@ -228,4 +228,4 @@ UserState parse_user_state(std::string_view text) {
             "1..5");
 }
 
-} // namespace jobop::store
+} // namespace jobop::model

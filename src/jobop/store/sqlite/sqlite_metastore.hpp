@@ -1,0 +1,81 @@
+#pragma once
+
+#include <jobop/store/metastore.hpp>
+#include <jobop/store/sqlite/sqlite.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+// The metastore in an SQLite file (SPEC §1): the embedded default, and the
+// engine's own test store.
+namespace jobop::store::sqlite {
+
+class SqliteMetastore final : public Metastore {
+public:
+  // Open the metastore at `path` in `mode`. Refuse (core::StoreError, file
+  // left byte-for-byte unchanged) a missing file (store.missing, except for
+  // create_or_adopt), an empty file (store.empty_file), a file that is not
+  // SQLite (store.not_sqlite) and SQLite without both engine tables
+  // (store.not_a_metastore); the checks come before anything is written.
+  // A writable open then sets WAL, synchronous=FULL and creates the tool's
+  // tables if missing.
+  SqliteMetastore(const std::string& path, OpenMode mode, StoreOptions options = {});
+  // Open an in-memory metastore with the full schema, for tests.
+  static std::unique_ptr<SqliteMetastore> in_memory();
+  ~SqliteMetastore() override;
+
+  // The connection, for tests that reach under the interface.
+  Database& db() { return *m_db; }
+  // Return the version of the tool's tables (0 when it has none).
+  int schema_version();
+
+  const std::string& location() const override;
+  bool read_only() const override { return m_mode == OpenMode::read_only; }
+  bool has_outbox() const override { return m_has_outbox; }
+
+  std::vector<std::optional<model::StatusRow>> read_jobs(const std::vector<std::string>& ids,
+                                                         bool include_config) override;
+  std::optional<model::JobRecord> get_job(std::string_view id) override;
+  std::optional<model::OpRecord> get_op(std::string_view id) override;
+  void upsert_ops(const std::vector<std::string>& ids, model::OpStatus op,
+                  core::UnixNanos now) override;
+  std::int64_t change_op(std::string_view id, model::OpStatus from, model::OpStatus to,
+                         core::UnixNanos now) override;
+  std::int64_t change_ops(const std::vector<std::string>& ids, model::OpStatus from,
+                          model::OpStatus to, core::UnixNanos now) override;
+  std::int64_t write_job_states(const std::vector<std::string>& ids, model::JobState state,
+                                const std::optional<std::string>& error_message,
+                                core::UnixNanos now) override;
+  void record_outbox_sends(const std::vector<model::OutboxRecord>& messages,
+                           core::UnixNanos now) override;
+  void clear_outboxes(const std::vector<std::string>& ids) override;
+  std::optional<model::OutboxRecord> get_outbox(std::string_view id) override;
+  std::vector<CancelingOp> canceling_ops_page(std::int64_t after_seq_id,
+                                              std::size_t limit) override;
+
+protected:
+  void begin(TxKind kind) override;
+  void commit() override;
+  void rollback() noexcept override;
+  bool upsert_job_row(const model::JobSpec& spec, core::UnixNanos now) override;
+  std::int64_t soft_delete_job(std::string_view id, core::UnixNanos now) override;
+  void stream_status_rows(bool include_config, bool orphans,
+                          const std::function<void(const model::StatusRow&)>& on_row) override;
+
+private:
+  SqliteMetastore(std::unique_ptr<Database> db, OpenMode mode);
+
+  std::unique_ptr<Database> m_db;
+  std::optional<Transaction> m_tx;
+  OpenMode m_mode = OpenMode::read_only;
+  bool m_has_outbox = false;
+};
+
+// Create the metastore at `path` (a new file gets mode 0600: configs hold
+// credentials) with the engine's schema and the tool's tables, or adopt an
+// existing one: an engine's metastore keeps its two tables as they are.
+// Refuse bad files as the SqliteMetastore constructor does.
+InitResult init_sqlite_metastore(const std::string& path, StoreOptions options = {});
+
+} // namespace jobop::store::sqlite
