@@ -1,7 +1,7 @@
 // The primitives the operator composes inside its own transactions.
 #include <jobop/store/sqlite/sqlite_metastore.hpp>
 
-#include <jobop/store/sqlite/row_reader.hpp>
+#include <jobop/store/row_layout.hpp>
 
 namespace jobop::store::sqlite {
 

@@ -2,7 +2,7 @@
 // columns; see row_reader.hpp) for every query.
 #include <jobop/store/sqlite/sqlite_metastore.hpp>
 
-#include <jobop/store/sqlite/row_reader.hpp>
+#include <jobop/store/row_layout.hpp>
 
 #include <algorithm>
 
