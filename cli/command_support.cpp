@@ -5,6 +5,7 @@
 #include <jobop/time/go_duration.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace jobop::cli {
 
@@ -42,8 +43,20 @@ store::StoreOptions store_options(const Globals& globals) {
   return options;
 }
 
+store::StoreTarget store_target(const Globals& globals) {
+  store::StoreTarget target;
+  target.db = globals.db_path;
+  target.db_from_flag = globals.db_from_flag;
+  target.engine_config = globals.engine_config;
+  target.password_file = globals.password_file;
+  if (const char* password = std::getenv("JOBOP_DB_PASSWORD"); password != nullptr) {
+    target.env_password = password;
+  }
+  return target;
+}
+
 std::unique_ptr<store::Metastore> open_store(const Globals& globals, store::OpenMode mode) {
-  return store::open_metastore(globals.db_path, mode, store_options(globals));
+  return store::open_metastore(store_target(globals), mode, store_options(globals));
 }
 
 std::vector<std::string> job_ids_from(const std::vector<std::string>& args, std::istream& in) {

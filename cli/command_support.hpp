@@ -3,6 +3,7 @@
 #include <cli/globals.hpp>
 #include <jobop/core/clock.hpp>
 #include <jobop/store/metastore.hpp>
+#include <jobop/store/open.hpp>
 
 #include <CLI/CLI.hpp>
 
@@ -25,6 +26,10 @@ core::Nanos duration_flag(const std::string& text);
 
 // Return the store options of the global flags (--busy-timeout parsed).
 store::StoreOptions store_options(const Globals& globals);
+
+// Return where the global flags and the environment (JOBOP_DB_PASSWORD) say
+// the metastore is.
+store::StoreTarget store_target(const Globals& globals);
 
 // Open the metastore at --db in `mode` with --busy-timeout. Every mode but
 // create_or_adopt refuses a missing file (exit 5) and creates nothing.

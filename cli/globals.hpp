@@ -9,8 +9,15 @@ namespace jobop::cli {
 
 // Options and state every subcommand shares: parsed before any command runs.
 struct Globals {
-  // --db PATH (env JOBOP_DB).
+  // --db PATH|URL (env JOBOP_DB, read before parsing as the default).
   std::string db_path = "./jobop.db";
+  // True when --db was given on the command line (it then conflicts with
+  // --engine-config; JOBOP_DB yields to it).
+  bool db_from_flag = false;
+  // --engine-config FILE: the engine's server-master TOML.
+  std::string engine_config;
+  // --password-file FILE: the MySQL password.
+  std::string password_file;
   // --busy-timeout: how long to wait for another writer, as a Go duration.
   std::string busy_timeout = "5s";
   // The wall clock, read only here in the CLI.

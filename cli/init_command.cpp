@@ -24,7 +24,7 @@ struct InitFlags {
 
 void run_init(const InitFlags& flags, const Globals& globals) {
   const core::UnixNanos now = globals.clock->now();
-  const auto result = store::init_metastore(globals.db_path, store_options(globals));
+  const auto result = store::init_metastore(store_target(globals), store_options(globals));
   nlohmann::json document = {{"path", result.path},
                              {"created", result.created_file},
                              {"adopted", result.adopted},

@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 
@@ -42,9 +43,21 @@ int run(int argc, char** argv) {
   // Subcommands pass options they do not know (like --db) up to here, so
   // global options are accepted before or after the subcommand.
   app.fallthrough();
-  app.add_option("--db", globals.db_path, "Path of the SQLite metastore")
-    ->envname("JOBOP_DB")
+  if (const char* env_db = std::getenv("JOBOP_DB"); env_db != nullptr && *env_db != '\0') {
+    globals.db_path = env_db;
+  }
+  app
+    .add_option("--db", globals.db_path,
+                "The metastore: an SQLite file, or mysql://USER@HOST[:PORT]/SCHEMA[?PARAMS] "
+                "for MySQL, MariaDB or TiDB (env JOBOP_DB; password from JOBOP_DB_PASSWORD or "
+                "--password-file)")
+    ->each([&globals](const std::string&) { globals.db_from_flag = true; })
     ->capture_default_str();
+  app.add_option("--engine-config", globals.engine_config,
+                 "The engine's server-master TOML: use its [framework-meta] metastore (not "
+                 "with --db)");
+  app.add_option("--password-file", globals.password_file,
+                 "File holding the MySQL password (must not be readable by group or others)");
   app
     .add_option("--busy-timeout", globals.busy_timeout,
                 "How long to wait for another writer of the metastore (Go duration)")

@@ -138,12 +138,12 @@ TEST_CASE("cancel -o jsonl prints one record a line") {
 TEST_CASE("cancel --dry-run reports the change and writes nothing") {
   TestMetastore store;
   store.put("a", "cdc", "running");
-  const auto before = file_bytes(store.path());
+  const auto before = store.snapshot();
   const auto document = store.json({"cancel", "--dry-run", "a"});
   CHECK(document.at("dry_run") == true);
   CHECK(document.at("jobs").at(0).at("changed") == true);
   CHECK(document.at("jobs").at(0).at("state") == "canceling");
-  CHECK(file_bytes(store.path()) == before);
+  CHECK(store.snapshot() == before);
   CHECK(store.status_of("a").at("state") == "running");
 }
 

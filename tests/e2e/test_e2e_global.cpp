@@ -5,6 +5,9 @@
 
 using jobop::test::run_jobop;
 
+// No metastore here: the e2e_mysql run leaves these out.
+TEST_SUITE_BEGIN("no_store");
+
 TEST_CASE("--version prints the version as plain text and exits 0") {
   const auto r = run_jobop({"--version"});
   CHECK(r.exit_code == 0);
@@ -33,3 +36,5 @@ TEST_CASE("no subcommand is a usage error") {
   CHECK(nlohmann::json::parse(r.err).at("message").get<std::string>().find("subcommand") !=
         std::string::npos);
 }
+
+TEST_SUITE_END();

@@ -21,7 +21,8 @@ void write_file(const std::string& path, const std::string& bytes) {
 
 } // namespace
 
-TEST_CASE("init creates a metastore and reports it; a second init adopts it") {
+TEST_CASE("init creates a metastore and reports it; a second init adopts it" *
+          doctest::test_suite("sqlite_files")) {
   TempDir dir;
   const auto db = dir.file("jobop.db");
   auto r = run_jobop({"--db", db, "init"});
@@ -37,7 +38,8 @@ TEST_CASE("init creates a metastore and reports it; a second init adopts it") {
   CHECK(nlohmann::json::parse(r.out).at("created") == false);
 }
 
-TEST_CASE("--db is accepted after the subcommand and from JOBOP_DB") {
+TEST_CASE("--db is accepted after the subcommand and from JOBOP_DB" *
+          doctest::test_suite("sqlite_files")) {
   TempDir dir;
   auto r = run_jobop({"init", "--db", dir.file("after.db")});
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
@@ -50,7 +52,8 @@ TEST_CASE("--db is accepted after the subcommand and from JOBOP_DB") {
   CHECK(r.exit_code == 0);
 }
 
-TEST_CASE("every command but init refuses a missing metastore with exit 5 and creates nothing") {
+TEST_CASE("every command but init refuses a missing metastore with exit 5 and creates nothing" *
+          doctest::test_suite("sqlite_files")) {
   TempDir dir;
   const auto db = dir.file("missing.db");
   const std::vector<std::vector<std::string>> commands = {
@@ -77,7 +80,8 @@ TEST_CASE("every command but init refuses a missing metastore with exit 5 and cr
   }
 }
 
-TEST_CASE("a file that is not a metastore is refused with exit 5 and left byte for byte") {
+TEST_CASE("a file that is not a metastore is refused with exit 5 and left byte for byte" *
+          doctest::test_suite("sqlite_files")) {
   TempDir dir;
   const std::vector<std::pair<std::string, std::string>> files = {
     {"text.db", "this is a text file, not SQLite\n"}, {"empty.db", ""}};

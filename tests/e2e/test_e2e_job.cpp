@@ -48,7 +48,7 @@ TEST_CASE("state names are accepted as user-facing or engine names, in any case,
 TEST_CASE("bad states, types, ids and flags are usage errors that write nothing") {
   TestMetastore store;
   store.put("j", "dm", "running");
-  const auto before = file_bytes(store.path());
+  const auto before = store.snapshot();
   const std::vector<std::vector<std::string>> bad = {
     {"job", "put", "k", "--type", "cdc", "--state", "bogus"},
     {"job", "put", "k", "--type", "cdc", "--state", "canceling"},
@@ -73,7 +73,7 @@ TEST_CASE("bad states, types, ids and flags are usage errors that write nothing"
     CHECK(r.out.empty());
     CHECK(nlohmann::json::parse(r.err).at("level") == "error");
   }
-  CHECK(file_bytes(store.path()) == before);
+  CHECK(store.snapshot() == before);
 }
 
 TEST_CASE("job set-state records the error message and says 3 for a missing job") {

@@ -127,7 +127,17 @@ TEST_CASE("status prints config only with --include-config") {
 
 TEST_CASE("status output stays valid JSON and safe for terminals whatever bytes a job holds") {
   TestMetastore store;
-  store.put("a", "cdc", "failed", {"--error", "bad \xff\xfe bytes \x1b[31m red"});
+  if (jobop::test::e2e_on_mysql()) {
+    // A MySQL text column holds only valid UTF-8: the server refuses the
+    // rest (strict mode, as the engine sets it), a usage error.
+    const auto refused =
+      store.run({"job", "put", "a", "--type", "cdc", "--state", "failed", "--error", "bad \xff"});
+    CHECK(refused.exit_code == 2);
+    CHECK(nlohmann::json::parse(refused.err).at("code") == "input.bad_value");
+    store.put("a", "cdc", "failed", {"--error", "bad bytes \x1b[31m red"});
+  } else {
+    store.put("a", "cdc", "failed", {"--error", "bad \xff\xfe bytes \x1b[31m red"});
+  }
   const auto r = store.run({"status"});
   REQUIRE(r.exit_code == 0);
   const auto document = nlohmann::json::parse(r.out);
@@ -136,12 +146,14 @@ TEST_CASE("status output stays valid JSON and safe for terminals whatever bytes 
   const auto table = store.run({"status", "-o", "table"});
   REQUIRE(table.exit_code == 0);
   CHECK(table.out.find('\033') == std::string::npos);
-  CHECK(table.out.find("\\xFF") != std::string::npos);
+  if (!jobop::test::e2e_on_mysql()) {
+    CHECK(table.out.find("\\xFF") != std::string::npos);
+  }
 }
 
 TEST_CASE("status opens read-only: it writes nothing") {
   TestMetastore store(true);
-  const auto before = file_bytes(store.path());
+  const auto before = store.snapshot();
   store.json({"status"});
-  CHECK(file_bytes(store.path()) == before);
+  CHECK(store.snapshot() == before);
 }

@@ -46,11 +46,11 @@ TEST_CASE("tick drives every canceling op one step and counts the actions") {
 
 TEST_CASE("tick --dry-run says what it would do and writes nothing") {
   TestMetastore store(true);
-  const auto before = file_bytes(store.path());
+  const auto before = store.snapshot();
   const auto tick = store.json({"tick", "--dry-run"});
   CHECK(tick.at("dry_run") == true);
   CHECK(actions_of(tick) == k_demo_actions);
-  CHECK(file_bytes(store.path()) == before);
+  CHECK(store.snapshot() == before);
   CHECK(store.status_of("search-fake-crawler").at("op") == "canceling");
 }
 
@@ -132,8 +132,9 @@ TEST_CASE("tick --watch prints one JSON line per tick and stops cleanly on SIGTE
   store.put("a", "cdc", "running");
   store.json({"cancel", "a"});
   const auto r = run_process({"/usr/bin/timeout", "--preserve-status", "-s", "TERM", "0.6",
-                              jobop::test::jobop_binary(), "--db", store.path(), "tick", "--watch",
-                              "--interval", "100ms"});
+                              jobop::test::jobop_binary(), "--db", store.db(), "tick", "--watch",
+                              "--interval", "100ms"},
+                             "", store.env());
   CHECK(r.exit_code == 0);
   const auto lines = json_lines(r.out);
   CHECK(lines.size() >= 3);

@@ -35,8 +35,8 @@ struct StoreOptions {
 struct InitResult {
   // Where the metastore is: a path, or a URL without its password.
   std::string path;
-  // A new file was made (else an existing one was used). Always false for a
-  // server, whose schema must exist.
+  // The metastore is new: a new file (SQLite), or the engine's tables made in
+  // an empty schema (MySQL; the schema itself must exist).
   bool created_file = false;
   // The engine tables were already there and were kept as they are.
   bool adopted = false;

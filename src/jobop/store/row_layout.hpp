@@ -86,4 +86,24 @@ void read_status_row(const Row& row, model::StatusRow& out, int first = 0) {
   out.id = out.job ? out.job->id : out.op ? out.op->job_id : std::string();
 }
 
+// Return the select list of a status row (job, op and outbox columns, aliased
+// m, o and x in the query). Without the outbox table (an engine's metastore
+// opened read-only before jobop ever wrote to it) its columns are NULL; with
+// `with_job` false (orphans) the job's columns are NULL too.
+inline std::string status_select_list(bool include_config, bool has_outbox, bool with_job = true) {
+  std::string sql;
+  if (with_job) {
+    sql += "m.id, m.project_id, m.type, m.state, m.node_id, m.address, m.epoch, m.error_message, ";
+    sql += include_config ? "m.config" : "NULL";
+    sql += ", m.created_at, m.updated_at, ";
+  } else {
+    sql += "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, ";
+  }
+  sql += "o.job_id, o.op, o.created_at, o.updated_at, ";
+  sql += has_outbox ? "x.job_id, x.epoch, x.node_id, x.address, x.send_count, x.first_sent, "
+                      "x.last_sent"
+                    : "NULL, NULL, NULL, NULL, NULL, NULL, NULL";
+  return sql;
+}
+
 } // namespace jobop::store

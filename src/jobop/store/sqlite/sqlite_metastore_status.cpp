@@ -10,24 +10,8 @@ namespace jobop::store::sqlite {
 
 namespace {
 
-// The select list of a status row. Without the outbox table (an engine's
-// metastore opened read-only before jobop ever wrote to it) its columns are
-// NULL.
-// With `with_job` false (orphans) the job's columns are NULL too.
 std::string status_columns(bool include_config, bool has_outbox, bool with_job = true) {
-  std::string sql = "SELECT ";
-  if (with_job) {
-    sql += "m.id, m.project_id, m.type, m.state, m.node_id, m.address, m.epoch, m.error_message, ";
-    sql += include_config ? "m.config" : "NULL";
-    sql += ", m.created_at, m.updated_at, ";
-  } else {
-    sql += "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, ";
-  }
-  sql += "o.job_id, o.op, o.created_at, o.updated_at, ";
-  sql += has_outbox ? "x.job_id, x.epoch, x.node_id, x.address, x.send_count, x.first_sent, "
-                      "x.last_sent"
-                    : "NULL, NULL, NULL, NULL, NULL, NULL, NULL";
-  return sql;
+  return "SELECT " + status_select_list(include_config, has_outbox, with_job);
 }
 
 std::string outbox_join(bool has_outbox, const char* id_expr) {

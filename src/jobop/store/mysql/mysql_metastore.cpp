@@ -1,0 +1,294 @@
+#include <jobop/store/mysql/mysql_metastore.hpp>
+
+#include <jobop/core/exceptions.hpp>
+#include <jobop/store/mysql/errors.hpp>
+#include <jobop/store/mysql/schema.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+namespace jobop::store::mysql {
+
+namespace {
+
+// The server's error number behind a StoreError of the connection layer, 0
+// when there is none.
+unsigned mysql_errno_of(const core::Error& error) {
+  const auto& details = error.details();
+  const auto it = details.find("mysql_errno");
+  return it != details.end() && it->is_number_unsigned() ? it->get<unsigned>() : 0;
+}
+
+// The client waits for a reply at most the read timeout: a statement that
+// waits for a row lock up to the lock wait timeout must not be cut off first
+// (it would read as a lost connection).
+ConnectionConfig with_lock_wait(ConnectionConfig config, const StoreOptions& options) {
+  const core::Nanos lock_wait = std::max<core::Nanos>(options.busy_timeout, core::k_second);
+  config.lock_wait_timeout = lock_wait;
+  if (config.read_timeout != 0 && config.read_timeout < lock_wait + 2 * core::k_second) {
+    config.read_timeout = lock_wait + 2 * core::k_second;
+  }
+  return config;
+}
+
+[[noreturn]] void refuse(const std::string& location, const std::string& why) {
+  throw core::StoreError("store.not_a_metastore",
+                         "metastore " + location + " " + why + "; refusing to change it",
+                         {{"path", location}});
+}
+
+// What the schema holds, read in one query before anything is written.
+struct SchemaState {
+  std::set<std::string> tables;
+  std::set<std::string> columns; // "table.column"
+  std::string id_charset;
+  std::string id_collation;
+  bool has(const char* table) const { return tables.count(table) != 0; }
+};
+
+SchemaState inspect(Connection& conn) {
+  SchemaState state;
+  Statement stmt = conn.prepare(
+    "SELECT TABLE_NAME, COLUMN_NAME, CHARACTER_SET_NAME, COLLATION_NAME "
+    "FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN "
+    "('master_meta', 'job_ops', 'jobop_meta', 'jobop_outbox')");
+  stmt.execute();
+  while (stmt.fetch()) {
+    const std::string table = stmt.column_text(0);
+    const std::string column = stmt.column_text(1);
+    state.tables.insert(table);
+    state.columns.insert(table + "." + column);
+    if (table == "master_meta" && column == "id" && !stmt.is_null(3)) {
+      state.id_charset = stmt.column_text(2);
+      state.id_collation = stmt.column_text(3);
+    }
+  }
+  return state;
+}
+
+// Return the columns of the engine's tables jobop needs that `state` lacks.
+std::vector<std::string> missing_columns(const SchemaState& state) {
+  std::vector<std::string> missing;
+  for (int i = 0; i < k_master_meta_column_count; ++i) {
+    if (state.columns.count(std::string("master_meta.") + k_master_meta_columns[i]) == 0) {
+      missing.push_back(std::string("master_meta.") + k_master_meta_columns[i]);
+    }
+  }
+  for (int i = 0; i < k_job_ops_column_count; ++i) {
+    if (state.columns.count(std::string("job_ops.") + k_job_ops_columns[i]) == 0) {
+      missing.push_back(std::string("job_ops.") + k_job_ops_columns[i]);
+    }
+  }
+  return missing;
+}
+
+// A name the server gave us, safe to write into SQL (a charset or collation).
+bool plain_name(const std::string& name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+} // namespace
+
+MysqlMetastore::MysqlMetastore(ConnectionConfig config, OpenMode mode, StoreOptions options)
+  : m_location(config.display()), m_conn(with_lock_wait(std::move(config), options)), m_mode(mode) {
+  open_schema(mode);
+}
+
+MysqlMetastore::~MysqlMetastore() {
+  m_batches.clear();
+}
+
+void MysqlMetastore::open_schema(OpenMode mode) {
+  SchemaState state = inspect(m_conn);
+  if (!state.has("master_meta") && !state.has("job_ops")) {
+    if (mode != OpenMode::create_or_adopt) {
+      refuse(m_location, "has no engine tables (master_meta, job_ops), so it is not a job "
+                         "metastore (run `jobop init` to create them)");
+    }
+    for (int i = 0; i < k_engine_ddl_count; ++i) {
+      try {
+        m_conn.exec(k_engine_ddl[i]);
+        m_created_engine_tables = true;
+      } catch (const core::StoreError& e) {
+        if (mysql_errno_of(e) != 1050) { // not "table already exists": another init won
+          throw;
+        }
+      }
+    }
+    state = inspect(m_conn);
+  }
+  if (!state.has("master_meta") || !state.has("job_ops")) {
+    refuse(m_location, std::string("has the engine table ") +
+                         (state.has("master_meta") ? "master_meta" : "job_ops") + " but not " +
+                         (state.has("master_meta") ? "job_ops" : "master_meta") +
+                         ", so it is not a job metastore");
+  }
+  if (const auto missing = missing_columns(state); !missing.empty()) {
+    std::string list;
+    for (const auto& column : missing) {
+      list += (list.empty() ? "" : ", ") + column;
+    }
+    throw core::StoreError("store.not_a_metastore",
+                           "metastore " + m_location + " lacks the column(s) " + list +
+                             " that jobop reads; refusing to use it",
+                           {{"path", m_location}, {"missing_columns", missing}});
+  }
+  // Ids a query brings come in the connection's utf8mb4: given the column's
+  // collation they compare as its unique index does (and use it). Another
+  // character set is left to the server's coercion rules.
+  if (state.id_charset == "utf8mb4" && plain_name(state.id_collation)) {
+    m_id_collate = " COLLATE " + state.id_collation;
+  }
+  m_has_outbox = state.has("jobop_outbox");
+  if (mode == OpenMode::read_only || (state.has("jobop_meta") && m_has_outbox)) {
+    return;
+  }
+  // DDL commits on its own; CREATE TABLE IF NOT EXISTS lets a racing init win.
+  m_conn.exec(k_meta_table_ddl);
+  const std::string id_type =
+    plain_name(state.id_charset) && plain_name(state.id_collation)
+      ? "CHARACTER SET " + state.id_charset + " COLLATE " + state.id_collation
+      : std::string();
+  std::string outbox_ddl(k_outbox_table_ddl);
+  outbox_ddl.replace(outbox_ddl.find("%s"), 2, id_type);
+  m_conn.exec(outbox_ddl);
+  Statement& version =
+    m_conn.cached("INSERT IGNORE INTO `jobop_meta` (`key`, `value`) VALUES ('schema_version', ?)");
+  version.bind(1, std::string_view(std::to_string(k_schema_version))).run();
+  version.reset();
+  m_has_outbox = true;
+}
+
+int MysqlMetastore::schema_version() {
+  Statement stmt =
+    m_conn.prepare("SELECT `value` FROM `jobop_meta` WHERE `key` = 'schema_version'");
+  stmt.execute();
+  int version = 0;
+  while (stmt.fetch()) {
+    version = static_cast<int>(stmt.column_int(0));
+  }
+  return version;
+}
+
+bool MysqlMetastore::retryable(const std::exception& error) const {
+  const auto* e = dynamic_cast<const core::Error*>(&error);
+  return e != nullptr && is_retryable(*e);
+}
+
+void MysqlMetastore::begin(TxKind kind) {
+  m_conn.begin(kind == TxKind::read || m_mode == OpenMode::read_only);
+  m_tx = kind;
+}
+
+void MysqlMetastore::commit() {
+  m_conn.commit();
+  m_tx.reset();
+}
+
+void MysqlMetastore::rollback() noexcept {
+  m_tx.reset();
+  m_conn.rollback();
+}
+
+void MysqlMetastore::bind_time(Statement& stmt, int index, core::UnixNanos t) const {
+  stmt.bind_datetime(index, to_civil(t, m_conn.zone()));
+}
+
+std::int64_t MysqlMetastore::run_user_values(Statement& stmt, std::string_view what) {
+  try {
+    return stmt.run();
+  } catch (const core::StoreError& e) {
+    const unsigned number = mysql_errno_of(e);
+    // 1366 incorrect string value, 1406 data too long, 1265 data truncated.
+    if (number != 1366 && number != 1406 && number != 1265) {
+      throw;
+    }
+    stmt.reset();
+    const auto& details = e.details();
+    throw core::UsageError("input.bad_value",
+                           std::string(what) + ": the metastore refused a value: " +
+                             details.value("mysql_error", std::string("invalid value")) +
+                             " (MySQL text columns take valid UTF-8 within the column's length)",
+                           {{"mysql_errno", number}});
+  }
+}
+
+bool MysqlMetastore::upsert_job_row(const model::JobSpec& spec, core::UnixNanos now) {
+  // The columns are blob and text: strict mode refuses longer values, and
+  // refusing here says which and why before anything is written.
+  constexpr std::size_t k_blob_max = 65535;
+  if (spec.config && spec.config->size() > k_blob_max) {
+    throw core::UsageError("job.config_too_large",
+                           "config of job `" + spec.id + "` is " +
+                             std::to_string(spec.config->size()) +
+                             " bytes; the metastore's config column (blob) holds at most 65535",
+                           {{"id", spec.id}, {"bytes", spec.config->size()}});
+  }
+  if (spec.error_message && spec.error_message->size() > k_blob_max) {
+    throw core::UsageError("job.error_too_long",
+                           "error message of job `" + spec.id + "` is " +
+                             std::to_string(spec.error_message->size()) +
+                             " bytes; the column (text) holds at most 65535",
+                           {{"id", spec.id}});
+  }
+  Statement& exists =
+    m_conn.cached("SELECT deleted IS NULL FROM master_meta WHERE id = ? FOR UPDATE");
+  exists.bind(1, std::string_view(spec.id)).execute();
+  bool live = false;
+  while (exists.fetch()) {
+    live = exists.column_int(0) != 0;
+  }
+  exists.reset();
+  // A soft-deleted row still holds the unique id: revive it as a new job.
+  // Assignments run left to right: created_at reads `deleted` before it is
+  // cleared.
+  Statement& upsert = m_conn.cached(
+    "INSERT INTO master_meta (created_at, updated_at, project_id, id, type, state, node_id, "
+    "address, epoch, config, error_message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON DUPLICATE KEY UPDATE "
+    "created_at = IF(deleted IS NULL, created_at, VALUES(created_at)), "
+    "updated_at = VALUES(updated_at), project_id = VALUES(project_id), type = VALUES(type), "
+    "state = VALUES(state), node_id = VALUES(node_id), address = VALUES(address), "
+    "epoch = VALUES(epoch), config = COALESCE(VALUES(config), config), "
+    "error_message = VALUES(error_message), deleted = NULL");
+  bind_time(upsert, 1, now);
+  bind_time(upsert, 2, now);
+  upsert.bind(3, std::string_view(spec.project_id))
+    .bind(4, std::string_view(spec.id))
+    .bind(5, static_cast<std::int64_t>(spec.type))
+    .bind(6, static_cast<std::int64_t>(spec.state))
+    .bind(7, std::string_view(spec.node_id))
+    .bind(8, std::string_view(spec.address))
+    .bind(9, spec.epoch)
+    .bind(10, spec.config)
+    .bind(11, spec.error_message);
+  run_user_values(upsert, "job `" + spec.id + "`");
+  upsert.reset();
+  return !live;
+}
+
+std::int64_t MysqlMetastore::soft_delete_job(std::string_view id, core::UnixNanos now) {
+  Statement& stmt = m_conn.cached(
+    "UPDATE master_meta SET deleted = ?, updated_at = ? WHERE id = ? AND deleted IS NULL");
+  bind_time(stmt, 1, now);
+  bind_time(stmt, 2, now);
+  const std::int64_t changed = stmt.bind(3, id).run();
+  stmt.reset();
+  return changed;
+}
+
+InitResult init_mysql_metastore(const ConnectionConfig& config, StoreOptions options) {
+  MysqlMetastore store(config, OpenMode::create_or_adopt, options);
+  InitResult result;
+  result.path = store.location();
+  // The metastore is new when this init made the engine's tables in it.
+  result.created_file = store.created_engine_tables();
+  result.adopted = !result.created_file;
+  result.schema_version = store.schema_version();
+  return result;
+}
+
+} // namespace jobop::store::mysql

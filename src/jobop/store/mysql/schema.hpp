@@ -1,0 +1,31 @@
+#pragma once
+
+#include <string_view>
+
+// The metastore's schema on a MySQL-protocol server (SPEC §1b). The engine's
+// tables are created exactly as its gorm migration creates them, COMMENTs
+// included, so the engine finds nothing to alter; the tool's own tables carry
+// a `jobop_` prefix.
+namespace jobop::store::mysql {
+
+// The engine's two tables, indexes declared inside, one statement each.
+extern const char* const k_engine_ddl[];
+extern const int k_engine_ddl_count;
+
+// The tool's tables. `%s` in the outbox's DDL stands for the character set
+// and collation clause of `master_meta.id`, so that joins on job ids compare
+// as the engine's own index does.
+extern const char* const k_meta_table_ddl;
+extern const char* const k_outbox_table_ddl;
+
+// The version of the tool's own tables, stored in jobop_meta.
+constexpr int k_schema_version = 1;
+
+// The columns of the engine's tables that jobop reads or writes: a metastore
+// without any of them is refused before anything is written.
+extern const char* const k_master_meta_columns[];
+extern const int k_master_meta_column_count;
+extern const char* const k_job_ops_columns[];
+extern const int k_job_ops_column_count;
+
+} // namespace jobop::store::mysql
