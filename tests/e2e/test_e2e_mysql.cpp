@@ -1,0 +1,360 @@
+// What only a MySQL-protocol metastore has: connecting (URLs, passwords, the
+// engine's config, TLS, failures), the engine's exact DDL, time zones and
+// collations. Runs in the e2e_mysql entry only (suite mysql_only).
+#include "metastore_fixture.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <arpa/inet.h>
+#include <chrono>
+#include <fstream>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using jobop::test::E2eSchema;
+using jobop::test::run_jobop;
+using jobop::test::TempDir;
+using jobop::test::TestMetastore;
+
+namespace {
+
+// The test server's password, as an environment entry for jobop.
+std::string password_env() {
+  const char* password = std::getenv("JOBOP_TEST_MYSQL_PASSWORD");
+  return std::string("JOBOP_DB_PASSWORD=") + (password != nullptr ? password : "");
+}
+
+// The test server's URL with `schema` and `params` ("?tls=..." or "").
+std::string server_url(const std::string& schema, const std::string& params = "") {
+  std::string url = std::getenv("JOBOP_TEST_MYSQL_URL");
+  const auto query = url.find('?', 8);
+  if (query != std::string::npos) {
+    url.erase(query);
+  }
+  return url + schema + params;
+}
+
+// The test server's "host:port" and user, read from its URL.
+std::pair<std::string, std::string> server_endpoint_and_user() {
+  const std::string url = server_url("");
+  const auto at = url.find('@');
+  const std::string user = url.substr(8, at - 8);
+  const std::string endpoint = url.substr(at + 1, url.find('/', at) - at - 1);
+  return {endpoint, user};
+}
+
+nlohmann::json diagnostic(const jobop::test::ProcessResult& r) {
+  return nlohmann::json::parse(r.err.substr(0, r.err.find('\n')));
+}
+
+std::string write_file(const TempDir& dir, const std::string& name, const std::string& text,
+                       mode_t mode = 0600) {
+  const std::string path = dir.file(name);
+  std::ofstream(path) << text;
+  ::chmod(path.c_str(), mode);
+  return path;
+}
+
+// The columns of a table as the server describes them: name, type, null,
+// comment; in order.
+std::string describe(const E2eSchema& schema, const std::string& table) {
+  auto conn = schema.connect();
+  auto stmt = conn.prepare("SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_COMMENT, "
+                           "COLUMN_KEY, EXTRA FROM information_schema.COLUMNS WHERE TABLE_SCHEMA "
+                           "= DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION");
+  stmt.bind(1, std::string_view(table)).execute();
+  std::string out;
+  while (stmt.fetch()) {
+    for (int c = 0; c < 6; ++c) {
+      out += stmt.column_text(c) + (c == 5 ? "\n" : "|");
+    }
+  }
+  return out;
+}
+
+std::string show_create(const E2eSchema& schema, const std::string& table) {
+  auto conn = schema.connect();
+  auto stmt = conn.prepare("SHOW CREATE TABLE " + table);
+  stmt.execute();
+  std::string text;
+  while (stmt.fetch()) {
+    text = stmt.column_text(1);
+  }
+  return text;
+}
+
+} // namespace
+
+TEST_SUITE_BEGIN("mysql_only");
+
+TEST_CASE("init on an empty schema creates the engine's tables exactly as its gorm migration") {
+  E2eSchema schema;
+  const auto r = run_jobop({"init", "--db", schema.url()}, "", {schema.password_env()});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  const auto document = nlohmann::json::parse(r.out);
+  CHECK(document.at("created") == true);
+  CHECK(document.at("adopted") == false);
+  CHECK(document.at("path") == schema.url());
+  // Types, nullability and COMMENTs as SPEC §1b: gorm alters any that differ.
+  CHECK(describe(schema, "master_meta") ==
+        "seq_id|bigint(20) unsigned|NO||PRI|auto_increment\n"
+        "created_at|datetime(3)|YES|||\n"
+        "updated_at|datetime(3)|YES|||\n"
+        "project_id|varchar(128)|NO||MUL|\n"
+        "id|varchar(128)|NO||UNI|\n"
+        "type|smallint(6)|NO|JobManager(1),CvsJobMaster(2),FakeJobMaster(3),DMJobMaster(4),"
+        "CDCJobMaster(5)||\n"
+        "state|tinyint(4)|NO|Uninit(1),Init(2),Finished(3),Stopped(4),Failed(5)||\n"
+        "node_id|varchar(128)|NO|||\n"
+        "address|varchar(256)|NO|||\n"
+        "epoch|bigint(20)|NO|||\n"
+        "config|blob|YES|||\n"
+        "error_message|text|YES|||\n"
+        "detail|blob|YES|||\n"
+        "ext|longtext|YES|||\n"
+        "deleted|datetime(3)|YES|||\n");
+  CHECK(describe(schema, "job_ops") == "seq_id|bigint(20) unsigned|NO||PRI|auto_increment\n"
+                                       "created_at|datetime(3)|YES|||\n"
+                                       "updated_at|datetime(3)|YES|||\n"
+                                       "op|tinyint(4)|NO|Canceling(1),Canceled(2)|MUL|\n"
+                                       "job_id|varchar(128)|NO||UNI|\n");
+  // The indexes by their names, and no other (`deleted` has none).
+  const std::string master = show_create(schema, "master_meta");
+  CHECK(master.find("KEY `idx_mst` (`project_id`,`state`)") != std::string::npos);
+  CHECK(master.find("UNIQUE KEY `uidx_mid` (`id`)") != std::string::npos);
+  CHECK(master.find("deleted`)") == std::string::npos);
+  const std::string ops = show_create(schema, "job_ops");
+  CHECK(ops.find("KEY `idx_job_op` (`op`)") != std::string::npos);
+  CHECK(ops.find("UNIQUE KEY `uk_job_id` (`job_id`)") != std::string::npos);
+}
+
+TEST_CASE("init adopts the engine's tables and alters nothing of them") {
+  E2eSchema schema;
+  REQUIRE(run_jobop({"init", "--db", schema.url()}, "", {schema.password_env()}).exit_code == 0);
+  auto conn = schema.connect();
+  conn.exec("DROP TABLE jobop_outbox");
+  conn.exec("DROP TABLE jobop_meta");
+  const std::string master = show_create(schema, "master_meta");
+  const std::string ops = show_create(schema, "job_ops");
+  const auto r = run_jobop({"init", "--db", schema.url()}, "", {schema.password_env()});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(nlohmann::json::parse(r.out).at("adopted") == true);
+  CHECK(nlohmann::json::parse(r.out).at("created") == false);
+  CHECK(show_create(schema, "master_meta") == master);
+  CHECK(show_create(schema, "job_ops") == ops);
+}
+
+TEST_CASE("a schema that is not a metastore is refused, and nothing is written to it") {
+  E2eSchema schema;
+  for (const char* command : {"status", "tick"}) {
+    const auto r = run_jobop({command, "--db", schema.url()}, "", {schema.password_env()});
+    CHECK(r.exit_code == 5);
+    CHECK(diagnostic(r).at("code") == "store.not_a_metastore");
+  }
+  auto conn = schema.connect();
+  conn.exec("CREATE TABLE master_meta (seq_id bigint, id varchar(128))");
+  conn.exec("CREATE TABLE job_ops (seq_id bigint, op tinyint, job_id varchar(128))");
+  const auto r = run_jobop({"init", "--db", schema.url()}, "", {schema.password_env()});
+  CHECK(r.exit_code == 5);
+  CHECK(diagnostic(r).at("code") == "store.not_a_metastore");
+  CHECK(r.err.find("master_meta.state") != std::string::npos);
+  auto tables = conn.prepare("SELECT COUNT(*) FROM information_schema.TABLES WHERE "
+                             "TABLE_SCHEMA = DATABASE()");
+  tables.execute();
+  REQUIRE(tables.fetch());
+  CHECK(tables.column_int(0) == 2); // no jobop_ tables were added
+}
+
+TEST_CASE("connection failures are exit 5 with a code that says which") {
+  SUBCASE("no such schema") {
+    for (const char* command : {"init", "status"}) {
+      const auto r =
+        run_jobop({command, "--db", server_url("jobop_no_such_schema")}, "", {password_env()});
+      CHECK(r.exit_code == 5);
+      CHECK(diagnostic(r).at("code") == "store.missing");
+    }
+  }
+  SUBCASE("wrong password") {
+    const auto r = run_jobop({"status", "--db", server_url("information_schema")}, "",
+                             {"JOBOP_DB_PASSWORD=not-the-password"});
+    CHECK(r.exit_code == 5);
+    CHECK(diagnostic(r).at("code") == "store.auth");
+    CHECK(r.err.find("not-the-password") == std::string::npos);
+  }
+  SUBCASE("nothing listens on the port") {
+    const auto r = run_jobop({"status", "--db", "mysql://u@127.0.0.1:1/s"}, "", {});
+    CHECK(r.exit_code == 5);
+    CHECK(diagnostic(r).at("code") == "store.unreachable");
+  }
+  SUBCASE("TLS required, and the server has none") {
+    const auto r = run_jobop({"status", "--db", server_url("information_schema", "?tls=required")},
+                             "", {password_env()});
+    CHECK(r.exit_code == 5);
+    CHECK(diagnostic(r).at("code") == "store.tls");
+  }
+}
+
+TEST_CASE("a server that accepts but never answers fails within the dial timeout") {
+  // A listening socket nobody accepts on: the TCP handshake completes, the
+  // server's greeting never comes.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  REQUIRE(::listen(fd, 4) == 0);
+  socklen_t length = sizeof address;
+  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+  const std::string url =
+    "mysql://u@127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/s?connect-timeout=1s";
+  const auto started = std::chrono::steady_clock::now();
+  const auto r = run_jobop({"status", "--db", url}, "", {});
+  const auto took = std::chrono::steady_clock::now() - started;
+  ::close(fd);
+  CHECK(r.exit_code == 5);
+  CHECK(diagnostic(r).at("code") == "store.unreachable");
+  CHECK(took < std::chrono::seconds(4));
+}
+
+TEST_CASE("bad URLs, passwords on the command line and conflicting flags are usage errors") {
+  TempDir dir;
+  const auto expect_usage = [](const jobop::test::ProcessResult& r, const std::string& code) {
+    CHECK(r.exit_code == 2);
+    CHECK(diagnostic(r).at("code") == code);
+  };
+  auto r = run_jobop({"status", "--db", "mysql://root:hunter2@127.0.0.1/s"});
+  expect_usage(r, "store.password_in_url");
+  CHECK(r.err.find("hunter2") == std::string::npos);
+  expect_usage(run_jobop({"status", "--db", "mysql://root@127.0.0.1:99999/s"}), "store.bad_url");
+  expect_usage(run_jobop({"status", "--db", "mysql://root@127.0.0.1/s?tls=sometimes"}),
+               "store.bad_url");
+  expect_usage(run_jobop({"status", "--db", "mysql://root@127.0.0.1/s?loc=Mars/Olympus"}),
+               "store.bad_loc");
+  const std::string config = write_file(dir, "master.toml", "[framework-meta]\nschema = \"x\"\n");
+  expect_usage(run_jobop({"status", "--db", "x.db", "--engine-config", config}), "usage");
+  const std::string open_file = write_file(dir, "password", "secret\n", 0644);
+  expect_usage(
+    run_jobop({"status", "--db", "mysql://root@127.0.0.1/s", "--password-file", open_file}),
+    "input.password_file_mode");
+  expect_usage(run_jobop({"status", "--db", dir.file("x.db"), "--password-file",
+                          write_file(dir, "pw", "secret\n")}),
+               "usage");
+}
+
+TEST_CASE("bad engine configs are usage errors") {
+  TempDir dir;
+  const auto code_of = [&](const std::string& text) {
+    const auto r = run_jobop({"status", "--engine-config", write_file(dir, "m.toml", text)});
+    CHECK(r.exit_code == 2);
+    return diagnostic(r).at("code").get<std::string>();
+  };
+  CHECK(code_of("name = \"master\"\n") == "config.no_framework_meta");
+  CHECK(code_of("[framework-meta]\nstore-type = \"etcd\"\n") == "config.bad_store_type");
+  const auto missing = run_jobop({"status", "--engine-config", dir.file("nope.toml")});
+  CHECK(missing.exit_code == 2);
+}
+
+TEST_CASE("--engine-config connects to the engine's [framework-meta] store as the engine does") {
+  TestMetastore store;
+  store.put("a", "cdc", "running");
+  TempDir dir;
+  const auto [endpoint, user] = server_endpoint_and_user();
+  const char* password = std::getenv("JOBOP_TEST_MYSQL_PASSWORD");
+  const std::string schema = store.db().substr(store.db().rfind('/') + 1);
+  // The shape of upstream's deployments/engine/docker-compose/config/master.toml.
+  const std::string config = write_file(dir, "master.toml",
+                                        "name = \"server-master\"\n"
+                                        "addr = \"0.0.0.0:10240\"\n"
+                                        "advertise-addr = \"server-master:10240\"\n"
+                                        "[framework-meta]\n"
+                                        "endpoints = [\"" +
+                                          endpoint +
+                                          "\"]\n"
+                                          "schema = \"" +
+                                          schema + "\"\nuser = \"" + user + "\"\npassword = \"" +
+                                          (password ? password : "") +
+                                          "\"\n"
+                                          "[business-meta]\n"
+                                          "endpoints = [\"127.0.0.1:3306\"]\n"
+                                          "schema = \"test_business\"\n");
+  const auto r = run_jobop({"status", "a", "--engine-config", config});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(nlohmann::json::parse(r.out).at("jobs").at(0).at("state") == "running");
+  // JOBOP_DB yields to --engine-config.
+  const auto with_env = run_jobop({"status", "a", "--engine-config", config}, "",
+                                  {"JOBOP_DB=" + dir.file("elsewhere.db")});
+  CHECK(with_env.exit_code == 0);
+  // A password given to jobop overrides the file's.
+  const auto overridden = run_jobop({"status", "a", "--engine-config", config, "--password-file",
+                                     write_file(dir, "pw", "wrong\n")});
+  CHECK(overridden.exit_code == 5);
+  CHECK(diagnostic(overridden).at("code") == "store.auth");
+}
+
+TEST_CASE("a config over the blob column's 65,535 bytes is refused before anything is written") {
+  TestMetastore store;
+  store.put("a", "cdc", "running", {"--config", "small"});
+  const auto before = store.snapshot();
+  const auto r = store.run({"job", "put", "a", "--type", "cdc", "--state", "running", "--config",
+                            std::string(65536, 'x')});
+  CHECK(r.exit_code == 2);
+  CHECK(diagnostic(r).at("code") == "job.config_too_large");
+  CHECK(store.snapshot() == before);
+  // Exactly 65,535 bytes fit.
+  store.put("b", "cdc", "running", {"--config", std::string(65535, 'y')});
+  const auto listed = store.json({"status", "b", "--include-config"});
+  CHECK(listed.at("jobs").at(0).at("config").get<std::string>().size() == 65535);
+}
+
+TEST_CASE("datetime(3) columns hold wall-clock time in the loc zone; output is UTC") {
+  TestMetastore store;
+  const std::string kolkata = store.db() + "?loc=Asia/Kolkata";
+  const std::string utc = store.db() + "?loc=UTC";
+  const auto env = store.env();
+  const auto put =
+    run_jobop({"--db", kolkata, "job", "put", "a", "--type", "cdc", "--state", "running"}, "", env);
+  REQUIRE_MESSAGE(put.exit_code == 0, put.err);
+  const auto as_kolkata = run_jobop({"--db", kolkata, "status", "a"}, "", env);
+  const auto as_utc = run_jobop({"--db", utc, "status", "a"}, "", env);
+  const auto created_kolkata =
+    nlohmann::json::parse(as_kolkata.out).at("jobs").at(0).at("created_at").get<std::string>();
+  const auto created_utc =
+    nlohmann::json::parse(as_utc.out).at("jobs").at(0).at("created_at").get<std::string>();
+  CHECK(created_kolkata.back() == 'Z');
+  // Read as UTC, the same column is 5h30m later than the instant written.
+  auto seconds_of = [](const std::string& rfc3339) {
+    std::tm tm{};
+    ::strptime(rfc3339.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+    return ::timegm(&tm);
+  };
+  CHECK(seconds_of(created_utc) - seconds_of(created_kolkata) == 5 * 3600 + 1800);
+  // Milliseconds: the column keeps three digits of the fraction.
+  const auto dot = created_kolkata.find('.');
+  CHECK((dot == std::string::npos || created_kolkata.size() - dot - 2 <= 3));
+}
+
+TEST_CASE("under a case-insensitive collation the server decides which ids are the same job") {
+  TestMetastore store;
+  store.put("Job-A", "cdc", "running");
+  // The unique index says `job-a` is Job-A: the engine's CreateJob would
+  // fail; an upsert updates the one row.
+  store.put("job-a", "cdc", "running");
+  CHECK(store.json({"status"}).at("jobs").size() == 1);
+  const auto cancel = store.json({"cancel", "JOB-A", "job-a"});
+  REQUIRE(cancel.at("jobs").size() == 2);
+  CHECK(cancel.at("jobs").at(0).at("changed") == true);
+  CHECK(cancel.at("jobs").at(1).at("changed") == false);
+  CHECK(cancel.at("jobs").at(1).at("state") == "canceling");
+  // One op row for the job; the listing shows the job once.
+  const auto listing = store.json({"status"});
+  REQUIRE(listing.at("jobs").size() == 1);
+  CHECK(listing.at("jobs").at(0).at("state") == "canceling");
+  const auto tick = store.json({"tick", "--router", "none"});
+  CHECK(tick.at("counts").at("skipped") == 1);
+}
+
+TEST_SUITE_END();
