@@ -155,7 +155,7 @@ struct Statement::Impl {
       case Column::Kind::integer:
         b.buffer_type = MYSQL_TYPE_LONGLONG;
         b.buffer = &col.integer;
-        b.is_unsigned = (fields[i].flags & UNSIGNED_FLAG) != 0;
+        b.is_unsigned = static_cast<my_bool>((fields[i].flags & UNSIGNED_FLAG) != 0);
         break;
       case Column::Kind::datetime:
         b.buffer_type = MYSQL_TYPE_DATETIME;

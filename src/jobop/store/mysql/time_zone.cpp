@@ -203,7 +203,8 @@ CivilTime civil_from_unix_seconds(std::int64_t unix_seconds, const TimeZone& zon
 std::int64_t unix_seconds_from_civil(const CivilTime& civil, const TimeZone& zone) {
   check_range(civil);
   const std::int64_t local = days_from_civil(civil.year, civil.month, civil.day) * k_day +
-                             civil.hour * 3600 + civil.minute * 60 + civil.second;
+                             std::int64_t{civil.hour} * 3600 + std::int64_t{civil.minute} * 60 +
+                             civil.second;
   // Go's time.Date: the offset at the wall-clock time read as UTC, then the
   // offset at the instant that gives (time_zone.hpp says what that means at
   // a change of offset).
