@@ -6,6 +6,7 @@
 #include <mariadb_version.h>
 #include <mysql.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <mutex>
 
@@ -28,8 +29,9 @@ unsigned whole_seconds(core::Nanos d) {
   if (d <= 0) {
     return 0;
   }
-  const core::Nanos seconds = (d + core::k_second - 1) / core::k_second;
-  return seconds > 365 * 86400 ? 365 * 86400 : static_cast<unsigned>(seconds);
+  constexpr core::Nanos k_max_seconds = core::Nanos{365} * 86400;
+  const core::Nanos seconds = d / core::k_second + (d % core::k_second != 0 ? 1 : 0);
+  return static_cast<unsigned>(std::min(seconds, k_max_seconds));
 }
 
 // Map the TLS mode onto Connector/C 3.3 options. MYSQL_OPT_SSL_ENFORCE

@@ -43,19 +43,27 @@ std::string where(const std::string& name, const toml::value& value) {
 }
 
 template <std::size_t N>
+[[noreturn]] void unknown_key(const std::string& key, const toml::value& value,
+                              const char* const (&known)[N], const std::string& section,
+                              const std::string& name) {
+  std::string list;
+  for (const char* k : known) {
+    list.append(list.empty() ? "" : ", ").append(k);
+  }
+  throw core::UsageError("config.unknown_key",
+                         where(name, value) + ": unknown key `" + key + "` in [" + section +
+                           "] (the engine refuses it too; known: " + list + ")",
+                         {{"key", key}, {"file", name}});
+}
+
+template <std::size_t N>
 void refuse_unknown(const toml::table& table, const char* const (&known)[N],
                     const std::string& section, const std::string& name) {
-  for (const auto& [key, value] : table) {
+  for (const auto& entry : table) {
+    const std::string& key = entry.first;
     if (std::find_if(std::begin(known), std::end(known), [&](const char* k) { return key == k; }) ==
         std::end(known)) {
-      std::string list;
-      for (const char* k : known) {
-        list += (list.empty() ? "" : ", ") + std::string(k);
-      }
-      throw core::UsageError("config.unknown_key",
-                             where(name, value) + ": unknown key `" + key + "` in [" + section +
-                               "] (the engine refuses it too; known: " + list + ")",
-                             {{"key", key}, {"file", name}});
+      unknown_key(key, entry.second, known, section, name);
     }
   }
 }

@@ -15,6 +15,16 @@ struct Kind {
   const char* what;
 };
 
+// The server rolls back a transaction whose connection is gone, unless it
+// was committing it: then nobody here knows.
+Kind lost(std::string_view action) {
+  if (action.rfind("execute COMMIT", 0) == 0) {
+    return {"store.lost", "lost the connection during COMMIT (the transaction may or may not "
+                          "have been committed)"};
+  }
+  return {"store.lost", "lost the connection (the server rolls back an open transaction)"};
+}
+
 Kind kind_of(unsigned error_number, std::string_view action) {
   switch (error_number) {
   case CR_SOCKET_CREATE_ERROR:
@@ -41,7 +51,12 @@ Kind kind_of(unsigned error_number, std::string_view action) {
   case ER_BAD_DB_ERROR:
     return {"store.missing", "has no such schema"};
   case CR_SSL_CONNECTION_ERROR:
-    return {"store.tls", "failed to set up TLS"};
+    if (action == "connect") {
+      return {"store.tls", "failed to set up TLS"};
+    }
+    // Once connected, the library reports a TLS session the server closed
+    // (after KILL, say) as a TLS error: the connection is lost.
+    return lost(action);
   case CR_SERVER_GONE_ERROR:
   case CR_SERVER_LOST:
   case CR_SERVER_LOST_EXTENDED:
@@ -50,16 +65,10 @@ Kind kind_of(unsigned error_number, std::string_view action) {
     if (action == "connect") {
       return {"store.unreachable", "did not complete the connection handshake"};
     }
-    [[fallthrough]];
+    return lost(action);
   case ER_SERVER_SHUTDOWN:
   case ER_CONNECTION_KILLED:
-    // The server rolls back a transaction whose connection is gone, unless
-    // it was committing it: then nobody here knows.
-    if (action.rfind("execute COMMIT", 0) == 0) {
-      return {"store.lost", "lost the connection during COMMIT (the transaction may or may not "
-                            "have been committed)"};
-    }
-    return {"store.lost", "lost the connection (the server rolls back an open transaction)"};
+    return lost(action);
   case ER_LOCK_WAIT_TIMEOUT:
     return {"store.locked", "kept a row locked past the lock wait timeout"};
   case ER_LOCK_DEADLOCK:

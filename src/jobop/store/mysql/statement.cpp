@@ -74,53 +74,6 @@ std::string head_of(std::string_view sql) {
   return head;
 }
 
-// Read `width` digits of `text` at `at` into `out`.
-bool digits(std::string_view text, std::size_t at, std::size_t width, int& out) {
-  if (at + width > text.size()) {
-    return false;
-  }
-  out = 0;
-  for (std::size_t i = at; i < at + width; ++i) {
-    if (text[i] < '0' || text[i] > '9') {
-      return false;
-    }
-    out = out * 10 + (text[i] - '0');
-  }
-  return true;
-}
-
-// Parse text as MySQL writes a datetime: "YYYY-MM-DD[ HH:MM:SS[.f...]]";
-// nullopt for anything else and for the zero date.
-std::optional<CivilTime> parse_civil(std::string_view text) {
-  CivilTime c;
-  if (!digits(text, 0, 4, c.year) || text.size() < 10 || text[4] != '-' || text[7] != '-' ||
-      !digits(text, 5, 2, c.month) || !digits(text, 8, 2, c.day)) {
-    return std::nullopt;
-  }
-  if (text.size() > 10) {
-    if ((text[10] != ' ' && text[10] != 'T') || text.size() < 19 || text[13] != ':' ||
-        text[16] != ':' || !digits(text, 11, 2, c.hour) || !digits(text, 14, 2, c.minute) ||
-        !digits(text, 17, 2, c.second)) {
-      return std::nullopt;
-    }
-    if (text.size() > 19) {
-      const std::size_t width = text.size() - 20;
-      int fraction = 0;
-      if (text[19] != '.' || width == 0 || width > 9 || !digits(text, 20, width, fraction)) {
-        return std::nullopt;
-      }
-      for (std::size_t k = width; k < 3; ++k) {
-        fraction *= 10;
-      }
-      for (std::size_t k = 3; k < width; ++k) {
-        fraction /= 10;
-      }
-      c.millisecond = fraction;
-    }
-  }
-  return is_valid(c) ? std::optional<CivilTime>(c) : std::nullopt;
-}
-
 } // namespace
 
 struct Statement::Impl {
@@ -202,7 +155,7 @@ struct Statement::Impl {
       case Column::Kind::integer:
         b.buffer_type = MYSQL_TYPE_LONGLONG;
         b.buffer = &col.integer;
-        b.is_unsigned = (fields[i].flags & UNSIGNED_FLAG) != 0;
+        b.is_unsigned = static_cast<my_bool>((fields[i].flags & UNSIGNED_FLAG) != 0);
         break;
       case Column::Kind::datetime:
         b.buffer_type = MYSQL_TYPE_DATETIME;

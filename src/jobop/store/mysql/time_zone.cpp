@@ -6,17 +6,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <iterator>
+#include <stdexcept>
 
 namespace jobop::store::mysql {
 
 namespace {
 
 constexpr std::int64_t k_day = 86400;
-
-std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-  return a / b - (a % b != 0 && (a < 0) != (b < 0) ? 1 : 0);
-}
 
 // Read the zone rules in the TZif file `path`, or nullopt.
 std::optional<ZoneRules> load_tzif(const std::string& path) {
@@ -25,10 +21,11 @@ std::optional<ZoneRules> load_tzif(const std::string& path) {
     return std::nullopt;
   }
   std::string bytes;
-  constexpr std::size_t k_max = 1 << 20; // the largest real zone file is about 4 KiB
-  bytes.resize(k_max);
-  in.read(bytes.data(), static_cast<std::streamsize>(k_max));
-  bytes.resize(static_cast<std::size_t>(in.gcount()));
+  char chunk[16384];
+  constexpr std::size_t k_max = 1 << 20; // real zone files have a few KiB
+  while (bytes.size() < k_max && in.read(chunk, sizeof chunk).gcount() > 0) {
+    bytes.append(chunk, static_cast<std::size_t>(in.gcount()));
+  }
   return parse_tzif(bytes);
 }
 
@@ -49,6 +46,21 @@ std::optional<ZoneRules> load_named(std::string_view name) {
     return std::nullopt;
   }
   return load_tzif(zoneinfo_dir() + "/" + std::string(name));
+}
+
+// Read `width` digits of `text` at `at` into `out`.
+bool digits(std::string_view text, std::size_t at, std::size_t width, int& out) {
+  if (at + width > text.size()) {
+    return false;
+  }
+  out = 0;
+  for (std::size_t i = at; i < at + width; ++i) {
+    if (text[i] < '0' || text[i] > '9') {
+      return false;
+    }
+    out = out * 10 + (text[i] - '0');
+  }
+  return true;
 }
 
 void check_range(const CivilTime& civil) {
@@ -75,6 +87,36 @@ std::string format_civil(const CivilTime& c) {
   std::snprintf(text, sizeof text, "%04d-%02d-%02d %02d:%02d:%02d.%03d", c.year, c.month, c.day,
                 c.hour, c.minute, c.second, c.millisecond);
   return text;
+}
+
+std::optional<CivilTime> parse_civil(std::string_view text) {
+  CivilTime c;
+  if (!digits(text, 0, 4, c.year) || text.size() < 10 || text[4] != '-' || text[7] != '-' ||
+      !digits(text, 5, 2, c.month) || !digits(text, 8, 2, c.day)) {
+    return std::nullopt;
+  }
+  if (text.size() > 10) {
+    if ((text[10] != ' ' && text[10] != 'T') || text.size() < 19 || text[13] != ':' ||
+        text[16] != ':' || !digits(text, 11, 2, c.hour) || !digits(text, 14, 2, c.minute) ||
+        !digits(text, 17, 2, c.second)) {
+      return std::nullopt;
+    }
+    if (text.size() > 19) {
+      const std::size_t width = text.size() - 20;
+      int fraction = 0;
+      if (text[19] != '.' || width == 0 || width > 9 || !digits(text, 20, width, fraction)) {
+        return std::nullopt;
+      }
+      for (std::size_t k = width; k < 3; ++k) {
+        fraction *= 10;
+      }
+      for (std::size_t k = 3; k < width; ++k) {
+        fraction /= 10;
+      }
+      c.millisecond = fraction;
+    }
+  }
+  return is_valid(c) ? std::optional<CivilTime>(c) : std::nullopt;
 }
 
 TimeZone::TimeZone(std::string name, std::shared_ptr<const ZoneRules> rules)
@@ -146,17 +188,11 @@ CivilTime civil_from_unix_seconds(std::int64_t unix_seconds, const TimeZone& zon
   const std::int64_t local = unix_seconds + zone.offset_at(unix_seconds);
   const std::int64_t days = floor_div(local, k_day);
   const std::int64_t secs = local - days * k_day;
-  // civil_from_days (H. Hinnant).
-  const std::int64_t z = days + 719468;
-  const std::int64_t era = floor_div(z, 146097);
-  const std::int64_t doe = z - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
+  const Ymd date = civil_from_days(days);
   CivilTime c;
-  c.day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  c.month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  c.year = static_cast<int>(yoe + era * 400 + (c.month <= 2 ? 1 : 0));
+  c.year = static_cast<int>(date.year);
+  c.month = date.month;
+  c.day = date.day;
   c.hour = static_cast<int>(secs / 3600);
   c.minute = static_cast<int>(secs / 60 % 60);
   c.second = static_cast<int>(secs % 60);
@@ -167,7 +203,8 @@ CivilTime civil_from_unix_seconds(std::int64_t unix_seconds, const TimeZone& zon
 std::int64_t unix_seconds_from_civil(const CivilTime& civil, const TimeZone& zone) {
   check_range(civil);
   const std::int64_t local = days_from_civil(civil.year, civil.month, civil.day) * k_day +
-                             civil.hour * 3600 + civil.minute * 60 + civil.second;
+                             std::int64_t{civil.hour} * 3600 + std::int64_t{civil.minute} * 60 +
+                             civil.second;
   // Go's time.Date: the offset at the wall-clock time read as UTC, then the
   // offset at the instant that gives (time_zone.hpp says what that means at
   // a change of offset).

@@ -34,6 +34,11 @@ bool is_valid(const CivilTime& civil);
 // Return `civil` as "YYYY-MM-DD HH:MM:SS.mmm".
 std::string format_civil(const CivilTime& civil);
 
+// Parse `text` as MySQL writes a date or datetime, "YYYY-MM-DD[ HH:MM:SS[.f]]"
+// (1 to 9 fraction digits, cut to milliseconds; 'T' for the space too);
+// nullopt for anything else, the zero date included.
+std::optional<CivilTime> parse_civil(std::string_view text);
+
 struct ZoneRules; // the parsed rules (zone_rules.hpp)
 
 // A time zone: UTC, this process's local zone, or an IANA zone. Cheap to copy.
@@ -79,7 +84,9 @@ CivilTime to_civil(core::UnixNanos t, const TimeZone& zone);
 std::optional<core::UnixNanos> from_civil(const CivilTime& civil, const TimeZone& zone);
 
 // The same over whole seconds since the Unix epoch, for the whole datetime
-// range (years 1..9999); `civil.millisecond` is ignored and set to 0.
+// range (years 1..9999): `civil.millisecond` is ignored, and set to 0 in the
+// result. unix_seconds_from_civil throws std::invalid_argument unless
+// is_valid(`civil`).
 CivilTime civil_from_unix_seconds(std::int64_t unix_seconds, const TimeZone& zone);
 std::int64_t unix_seconds_from_civil(const CivilTime& civil, const TimeZone& zone);
 

@@ -18,20 +18,9 @@ int days_in_month(std::int64_t y, int m) {
   return m == 2 && is_leap(y) ? 29 : k_days[m - 1];
 }
 
-std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-  return a / b - (a % b != 0 && (a < 0) != (b < 0) ? 1 : 0);
-}
-
 // The Gregorian year that contains `unix_seconds` (UTC).
 std::int64_t year_of(std::int64_t unix_seconds) {
-  // civil_from_days, year part only (H. Hinnant).
-  const std::int64_t z = floor_div(unix_seconds, k_day) + 719468;
-  const std::int64_t era = floor_div(z, 146097);
-  const std::int64_t doe = z - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  return yoe + era * 400 + (mp >= 10 ? 1 : 0);
+  return civil_from_days(floor_div(unix_seconds, k_day)).year;
 }
 
 // Local seconds since the epoch at which rule date `date` of `year` falls.
@@ -173,6 +162,22 @@ std::int64_t be64(const unsigned char* p) {
 }
 
 } // namespace
+
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  return a / b - (a % b != 0 && a < 0 ? 1 : 0);
+}
+
+Ymd civil_from_days(std::int64_t days) {
+  const std::int64_t z = days + 719468;
+  const std::int64_t era = floor_div(z, 146097);
+  const std::int64_t doe = z - era * 146097;
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::int64_t mp = (5 * doy + 2) / 153;
+  const int month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  return {yoe + era * 400 + (month <= 2 ? 1 : 0), month,
+          static_cast<int>(doy - (153 * mp + 2) / 5 + 1)};
+}
 
 std::int64_t days_from_civil(std::int64_t y, int m, int d) {
   y -= m <= 2 ? 1 : 0;

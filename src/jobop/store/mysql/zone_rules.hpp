@@ -10,9 +10,22 @@
 // use here). Used by time_zone.hpp.
 namespace jobop::store::mysql {
 
+// Return `a` / `b` rounded toward negative infinity (`b` > 0).
+std::int64_t floor_div(std::int64_t a, std::int64_t b);
+
 // Days since 1970-01-01 of the proleptic Gregorian date `y`-`m`-`d` (any
 // year; H. Hinnant's days_from_civil).
 std::int64_t days_from_civil(std::int64_t y, int m, int d);
+
+struct Ymd {
+  std::int64_t year;
+  int month;
+  int day;
+};
+
+// The proleptic Gregorian date `days` after 1970-01-01 (H. Hinnant's
+// civil_from_days).
+Ymd civil_from_days(std::int64_t days);
 
 // A POSIX TZ rule such as "CET-1CEST,M3.5.0,M10.5.0/3": a standard offset
 // and, optionally, a daylight offset with the dates it starts and ends.
