@@ -174,8 +174,12 @@ int MysqlMetastore::schema_version() {
 }
 
 bool MysqlMetastore::retryable(const std::exception& error) const {
+  // A deadlock (or TiDB's write conflict) undid this transaction to let the
+  // other go on: running it again succeeds. A lock wait timeout (1205) is not
+  // run again: it already waited the whole --busy-timeout, which bounds
+  // every wait for a lock.
   const auto* e = dynamic_cast<const core::Error*>(&error);
-  return e != nullptr && is_retryable(*e);
+  return e != nullptr && is_retryable(*e) && mysql_errno_of(*e) != 1205;
 }
 
 void MysqlMetastore::begin(TxKind kind) {
