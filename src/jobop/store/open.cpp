@@ -1,10 +1,13 @@
 #include <jobop/store/open.hpp>
 
 #include <jobop/core/exceptions.hpp>
+#include <jobop/store/mysql/connection.hpp>
 #include <jobop/store/mysql/connection_config.hpp>
 #include <jobop/store/mysql/engine_config.hpp>
 #include <jobop/store/mysql/mysql_metastore.hpp>
 #include <jobop/store/sqlite/sqlite_metastore.hpp>
+
+#include <sqlite3.h>
 
 namespace jobop::store {
 
@@ -70,6 +73,10 @@ InitResult init_metastore(const std::string& db, StoreOptions options) {
   StoreTarget target;
   target.db = db;
   return init_metastore(target, options);
+}
+
+std::string backend_library_versions() {
+  return std::string("SQLite ") + sqlite3_libversion() + ", " + mysql::client_library_version();
 }
 
 } // namespace jobop::store

@@ -40,4 +40,8 @@ std::unique_ptr<Metastore> open_metastore(const std::string& db, OpenMode mode,
                                           StoreOptions options = {});
 InitResult init_metastore(const std::string& db, StoreOptions options = {});
 
+// Return the client libraries of the backends and their versions, for
+// --version ("SQLite 3.40.1, MariaDB Connector/C 3.3.8").
+std::string backend_library_versions();
+
 } // namespace jobop::store
