@@ -22,7 +22,7 @@
 #   bench/bench_mysql.sh --jobop BUILD/jobop [--url mysql://USER@HOST:PORT/]
 #                        [--schema NAME] [--jobs N] [--reps R] [--single S]
 #                        [--run-timeout SECONDS] [--workdir DIR] [--keep]
-#                        [--reuse] [--no-profile]
+#                        [--reuse] [--no-profile] [--buffer-pool MIB]
 #
 # The server: --url (default $JOBOP_TEST_MYSQL_URL, as printed by
 # `scripts/mysql-server start DIR`), password in $JOBOP_DB_PASSWORD (default
@@ -31,12 +31,14 @@
 # The benchmark owns schemas NAME (default jobop_bench) and NAME_pristine:
 # it drops and recreates them, and drops them at the end unless --keep.
 # --reuse keeps a NAME left by an earlier --keep run of the same --jobs
-# (skips `jobop init` and generation). Defaults: 1,000,000 jobs,
+# (skips `jobop init` and generation). --buffer-pool resizes the server's
+# InnoDB buffer pool for the run (SET GLOBAL innodb_buffer_pool_size; put
+# back at the end), e.g. to hold the whole metastore. Defaults: 1,000,000 jobs,
 # 3 repetitions, 30 single cancels per side, runs killed after 300 s.
 # Needs bash, the mariadb client and GNU time (/usr/bin/time).
 set -euo pipefail
 
-usage() { sed -n '3,37p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '3,/^# Needs bash/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 die() { echo "bench_mysql: $*" >&2; exit 1; }
 note() { echo "bench_mysql: $*" >&2; }
 bench_name=bench_mysql
@@ -53,6 +55,7 @@ workdir=""
 keep=0
 reuse=0
 profile=1
+buffer_pool=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --jobop) jobop=$2; shift 2 ;;
@@ -66,6 +69,7 @@ while [ $# -gt 0 ]; do
     --keep) keep=1; shift ;;
     --reuse) reuse=1; keep=1; shift ;;
     --no-profile) profile=0; shift ;;
+    --buffer-pool) buffer_pool=$2; shift 2 ;;
     -h|--help) usage ;;
     *) echo "bench_mysql: unknown argument $1" >&2; usage ;;
   esac
@@ -73,6 +77,7 @@ done
 [[ "$jobs" =~ ^[1-9][0-9]*$ && "$reps" =~ ^[1-9][0-9]*$ && "$single" =~ ^[1-9][0-9]*$ &&
    "$run_timeout" =~ ^[1-9][0-9]*$ ]] \
   || { echo "bench_mysql: --jobs, --reps, --single and --run-timeout take positive integers" >&2; exit 2; }
+[[ -z "$buffer_pool" || "$buffer_pool" =~ ^[1-9][0-9]*$ ]] || { echo "bench_mysql: --buffer-pool takes MiB, a positive integer" >&2; exit 2; }
 [[ "$schema" =~ ^[A-Za-z_][A-Za-z0-9_]{0,40}$ ]] || { echo "bench_mysql: --schema takes a plain name" >&2; exit 2; }
 [ -n "$jobop" ] || { echo "bench_mysql: --jobop PATH is required" >&2; exit 2; }
 [ -x "$jobop" ] || { echo "bench_mysql: $jobop is not an executable" >&2; exit 2; }
@@ -113,6 +118,9 @@ cleanup() {
     q "SET GLOBAL general_log = 0; SET GLOBAL log_output = '$log_output_before';
        SET GLOBAL general_log = $general_log_before;" mysql 2>/dev/null || true
   fi
+  if [ -n "${pool_before:-}" ]; then
+    q "SET GLOBAL innodb_buffer_pool_size = $pool_before" mysql 2>/dev/null || true
+  fi
   if [ "$keep" = 0 ]; then
     q "DROP DATABASE IF EXISTS \`$schema\`; DROP DATABASE IF EXISTS \`$pristine\`;" mysql 2>/dev/null || true
     cd /
@@ -125,6 +133,16 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 server_version=$(q "SELECT VERSION()" mysql) || die "cannot connect to $url as $db_user"
+if [ -n "$buffer_pool" ]; then
+  pool_before=$(q "SELECT @@innodb_buffer_pool_size" mysql)
+  q "SET GLOBAL innodb_buffer_pool_size = $((buffer_pool * 1048576))" mysql
+  # The resize runs in the background; wait for it (bounded).
+  for ((i = 0; i < 600; i++)); do
+    status=$(q "SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_resize_status'" mysql | cut -f2)
+    [[ "$status" == *"Completed"* || -z "$status" ]] && break
+    sleep 0.1
+  done
+fi
 
 # --- the metastore ----------------------------------------------------------
 have=""
