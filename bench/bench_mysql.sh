@@ -34,7 +34,7 @@
 # (skips `jobop init` and generation). --buffer-pool resizes the server's
 # InnoDB buffer pool for the run (SET GLOBAL innodb_buffer_pool_size; put
 # back at the end), e.g. to hold the whole metastore. Defaults: 1,000,000 jobs,
-# 3 repetitions, 30 single cancels per side, runs killed after 300 s.
+# 3 repetitions, 50 single cancels per side, runs killed after 300 s.
 # Needs bash, the mariadb client and GNU time (/usr/bin/time).
 set -euo pipefail
 
@@ -49,7 +49,7 @@ url=${JOBOP_TEST_MYSQL_URL:-}
 schema=jobop_bench
 jobs=1000000
 reps=3
-single=30
+single=50
 run_timeout=300
 workdir=""
 keep=0
@@ -293,24 +293,34 @@ status_rows_jobop="(timed out)"
 [ -n "${timed_out[jobop/status]:-}" ] \
   || status_rows_jobop=$("$jobop" --db "$db_url" status -o jsonl | wc -l)
 
-# Single cancels: one process per id, one after another; the time includes
+# Single cancels: one process per id, jobop and the client taking turns (so
+# that a change of the machine's load hits both alike); the time includes
 # starting the process, connecting and authenticating, alike for both.
 restore
 single_us_jobop=()
 single_us_mariadb=()
-for side in "${sides[@]}"; do
-  while read -r id; do
-    sql=${single_cancel_sql//@ID@/$id}
+start_us_jobop=() # `jobop --version`: starting the process alone, for scale
+exec 7<single_jobop.txt 8<single_mariadb.txt
+for ((i = 0; i < single; i++)); do
+  read -r jobop_id <&7
+  read -r client_id <&8
+  order=(jobop mariadb start)
+  if [ $((i % 2)) = 1 ]; then order=(start mariadb jobop); fi
+  for side in "${order[@]}"; do
     t0=$EPOCHREALTIME
     if [ "$side" = jobop ]; then
-      "$jobop" --db "$db_url" cancel "$id" >/dev/null
+      "$jobop" --db "$db_url" cancel "$jobop_id" >/dev/null
+      single_us_jobop+=("$(elapsed_us "$t0")")
+    elif [ "$side" = start ]; then
+      "$jobop" --version >/dev/null
+      start_us_jobop+=("$(elapsed_us "$t0")")
     else
-      "${client[@]}" --batch -e "$sql" "$schema" >/dev/null
+      "${client[@]}" --batch -e "${single_cancel_sql//@ID@/$client_id}" "$schema" >/dev/null
+      single_us_mariadb+=("$(elapsed_us "$t0")")
     fi
-    us=$(elapsed_us "$t0")
-    if [ "$side" = jobop ]; then single_us_jobop+=("$us"); else single_us_mariadb+=("$us"); fi
-  done <"single_$side.txt"
+  done
 done
+exec 7<&- 8<&-
 canceled_singles=$(q "SELECT count(*) FROM job_ops WHERE op = 2")
 [ "$canceled_singles" = $((canceling_before + single * 2)) ] \
   || die "single cancels left $canceled_singles Canceling ops, expected $((canceling_before + single * 2))"
@@ -319,6 +329,11 @@ canceled_singles=$(q "SELECT count(*) FROM job_ops WHERE op = 2")
 
 # --- report -------------------------------------------------------------------
 failures=0
+# "p25–p75" of the microseconds given as arguments, in ms.
+quartiles_ms() {
+  printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 }
+    END { printf "%.1f–%.1f", v[int((NR + 3) / 4)] / 1e3, v[int((3 * NR + 3) / 4)] / 1e3 }'
+}
 ratio_of() { awk -v j="$1" -v s="$2" 'BEGIN { printf "%.2f", j / s }'; }
 # shellcheck disable=SC2086 # the lists of numbers are split on purpose
 {
@@ -361,7 +376,8 @@ ratio_of() { awk -v j="$1" -v s="$2" 'BEGIN { printf "%.2f", j / s }'; }
   j_single=$(median "${single_us_jobop[@]}")
   s_single=$(median "${single_us_mariadb[@]}")
   judge $((j_single < 20000 ? 1 : 0))
-  echo "| one \`cancel ID\` process, median of $single (ms) | $(fmt_ms "$j_single") | $(fmt_ms "$s_single") | < 20 | $verdict |"
+  echo "| one \`cancel ID\` process, median of $single (ms; p25–p75) | $(fmt_ms "$j_single") ($(quartiles_ms "${single_us_jobop[@]}")) | $(fmt_ms "$s_single") ($(quartiles_ms "${single_us_mariadb[@]}")) | < 20 | $verdict |"
+  echo "| (for scale) \`jobop --version\`: starting a process alone, median of $single (ms; p25–p75) | $(fmt_ms "$(median "${start_us_jobop[@]}")") ($(quartiles_ms "${start_us_jobop[@]}")) | – | – | – |"
   if [ -n "${timed_out[jobop/status]:-}" ]; then
     judge 0
     echo "| \`status -o jsonl\` of all jobs, peak RSS (MiB) | – (timed out) | $(fmt_mib "$(maximum ${rsses[mariadb/status]})") | < 64 | $verdict |"
