@@ -51,7 +51,7 @@ measure() {
   us=$(elapsed_us "$t0")
   if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
     timed_out[$side/$workload]=1
-    echo "bench_metastore: $side $workload passed the run timeout of $run_timeout s; not run again" >&2
+    echo "${bench_name:-bench_metastore}: $side $workload passed the run timeout of $run_timeout s; not run again" >&2
     return 0
   fi
   [ "$rc" = 0 ] || die "$side $workload failed (exit $rc): $(tail -n 5 err.txt)"
