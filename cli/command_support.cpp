@@ -49,7 +49,9 @@ store::StoreTarget store_target(const Globals& globals) {
   target.db_from_flag = globals.db_from_flag;
   target.engine_config = globals.engine_config;
   target.password_file = globals.password_file;
-  if (const char* password = std::getenv("JOBOP_DB_PASSWORD"); password != nullptr) {
+  // Exported but empty is unset: it must not override the engine config's.
+  if (const char* password = std::getenv("JOBOP_DB_PASSWORD");
+      password != nullptr && *password != '\0') {
     target.env_password = password;
   }
   return target;

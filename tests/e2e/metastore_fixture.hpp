@@ -33,7 +33,8 @@ inline bool e2e_on_mysql() {
 // A schema of its own on the MySQL test server, dropped at the end.
 class E2eSchema {
 public:
-  E2eSchema() {
+  // Create the schema, in `charset` if given (else the server's default).
+  explicit E2eSchema(const std::string& charset = "") {
     static int counter = 0;
     m_name = "jobop_e2e_" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
     const char* url = std::getenv("JOBOP_TEST_MYSQL_URL");
@@ -45,7 +46,8 @@ public:
     if (const char* password = std::getenv("JOBOP_TEST_MYSQL_PASSWORD")) {
       m_password = password;
     }
-    admin().exec("CREATE DATABASE `" + m_name + "`");
+    admin().exec("CREATE DATABASE `" + m_name + "`" +
+                 (charset.empty() ? "" : " CHARACTER SET " + charset));
   }
   ~E2eSchema() {
     try {

@@ -357,4 +357,64 @@ TEST_CASE("under a case-insensitive collation the server decides which ids are t
   CHECK(tick.at("counts").at("skipped") == 1);
 }
 
+TEST_CASE("two inits at once on an empty schema: one creates, the other adopts, both exit 0") {
+  for (int round = 0; round < 5; ++round) {
+    E2eSchema schema;
+    jobop::test::Child first({jobop::test::jobop_binary(), "init", "--db", schema.url()},
+                             {"", "", "", "", {schema.password_env()}});
+    jobop::test::Child second({jobop::test::jobop_binary(), "init", "--db", schema.url()},
+                              {"", "", "", "", {schema.password_env()}});
+    CHECK(first.wait() == 0);
+    CHECK(second.wait() == 0);
+    const auto r = run_jobop({"init", "--db", schema.url()}, "", {schema.password_env()});
+    CHECK(nlohmann::json::parse(r.out).at("adopted") == true);
+  }
+}
+
+TEST_CASE("a latin1 schema (MySQL 5.7's default) finds ids its column can hold, and only those") {
+  E2eSchema schema("latin1");
+  const auto env = std::vector<std::string>{schema.password_env()};
+  REQUIRE(run_jobop({"init", "--db", schema.url()}, "", env).exit_code == 0);
+  const auto put = run_jobop(
+    {"--db", schema.url(), "job", "put", "caf\xc3\xa9", "--type", "cdc", "--state", "running"}, "",
+    env);
+  REQUIRE_MESSAGE(put.exit_code == 0, put.err);
+  // A job literally named "??" must not answer for ids latin1 cannot hold.
+  REQUIRE(
+    run_jobop({"--db", schema.url(), "job", "put", "??", "--type", "cdc", "--state", "running"}, "",
+              env)
+      .exit_code == 0);
+  const auto cancel =
+    run_jobop({"--db", schema.url(), "cancel", "CAF\xc3\x89", "\xe6\x97\xa5\xe6\x9c\xac"}, "", env);
+  CHECK(cancel.exit_code == 3);
+  const auto document = nlohmann::json::parse(cancel.out);
+  CHECK(document.at("jobs").at(0).at("state") == "canceling");
+  CHECK(document.at("jobs").at(1).at("failure").at("code") == "job.not_found");
+  const auto unknown = run_jobop({"--db", schema.url(), "status", "??"}, "", env);
+  CHECK(nlohmann::json::parse(unknown.out).at("jobs").at(0).at("state") == "running");
+}
+
+TEST_CASE("cancel prints its times as the metastore keeps them (milliseconds)") {
+  TestMetastore store;
+  store.put("a", "cdc", "running");
+  const auto canceled = store.json({"cancel", "a"}).at("jobs").at(0);
+  const auto read = store.status_of("a");
+  CHECK(canceled.at("op_updated_at") == read.at("op_updated_at"));
+  CHECK(canceled.at("canceling_since") == read.at("canceling_since"));
+}
+
+TEST_CASE("an empty JOBOP_DB_PASSWORD does not override the engine config's password") {
+  TestMetastore store;
+  TempDir dir;
+  const auto [endpoint, user] = server_endpoint_and_user();
+  const char* password = std::getenv("JOBOP_TEST_MYSQL_PASSWORD");
+  const std::string schema = store.db().substr(store.db().rfind('/') + 1);
+  const std::string config = write_file(
+    dir, "master.toml",
+    "[framework-meta]\nendpoints = [\"" + endpoint + "\"]\nschema = \"" + schema + "\"\nuser = \"" +
+      user + "\"\npassword = \"" + (password ? password : "") + "\"\n");
+  const auto r = run_jobop({"status", "--engine-config", config}, "", {"JOBOP_DB_PASSWORD="});
+  CHECK_MESSAGE(r.exit_code == 0, r.err);
+}
+
 TEST_SUITE_END();

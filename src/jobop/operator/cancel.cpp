@@ -143,7 +143,12 @@ void cancel_jobs(Metastore& store, const std::vector<std::string>& ids,
                            "--force needs --reason TEXT: the reason is recorded as the job's "
                            "error message");
   }
-  const std::size_t chunk = std::max<std::size_t>(options.chunk_size, 1);
+  std::size_t chunk = std::max<std::size_t>(options.chunk_size, 1);
+  if (options.force) {
+    chunk = std::min(chunk, store.max_job_rewrites_per_transaction());
+  }
+  // Results show times as the store keeps them.
+  now = store.as_stored(now);
   std::vector<CancelResult> results;
   for (std::size_t begin = 0; begin < ids.size(); begin += chunk) {
     const std::size_t end = std::min(ids.size(), begin + chunk);

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -136,6 +137,14 @@ public:
   // seq_id (keyset paging, so each page is a short read).
   virtual std::vector<CancelingOp> canceling_ops_page(std::int64_t after_seq_id,
                                                       std::size_t limit) = 0;
+
+  // Return `t` as the store keeps it (MySQL's datetime(3): milliseconds), so
+  // that records built from `now` show what a later read returns.
+  virtual core::UnixNanos as_stored(core::UnixNanos t) const { return t; }
+  // Return how many job rows one transaction may rewrite whole (a forced
+  // cancel rewrites each row, config included): TiDB limits the bytes one
+  // transaction writes.
+  virtual std::size_t max_job_rewrites_per_transaction() const { return SIZE_MAX; }
 
   // Return true if a transaction that failed with `error` may be run again
   // from its start (a deadlock, a lock wait timeout); see run_transaction.

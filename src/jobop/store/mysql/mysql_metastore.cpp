@@ -34,7 +34,7 @@ ConnectionConfig with_lock_wait(ConnectionConfig config, const StoreOptions& opt
 
 [[noreturn]] void refuse(const std::string& location, const std::string& why) {
   throw core::StoreError("store.not_a_metastore",
-                         "metastore " + location + " " + why + "; refusing to change it",
+                         "metastore " + location + " " + why + "; refusing to use it",
                          {{"path", location}});
 }
 
@@ -94,14 +94,59 @@ bool plain_name(const std::string& name) {
 
 MysqlMetastore::MysqlMetastore(ConnectionConfig config, OpenMode mode, StoreOptions options)
   : m_location(config.display()), m_conn(with_lock_wait(std::move(config), options)), m_mode(mode) {
-  open_schema(mode);
+  open_schema(mode, options.busy_timeout);
 }
 
 MysqlMetastore::~MysqlMetastore() {
   m_batches.clear();
 }
 
-void MysqlMetastore::open_schema(OpenMode mode) {
+namespace {
+
+// Holds the server's named lock of `init` on a schema, so two inits at once
+// run one after the other: the second adopts what the first created.
+class InitLock {
+public:
+  InitLock(Connection& conn, core::Nanos timeout, const std::string& location) : m_conn(conn) {
+    Statement& lock = m_conn.cached("SELECT GET_LOCK(CONCAT('jobop.init.', DATABASE()), ?)");
+    lock
+      .bind(1, static_cast<std::int64_t>(std::max<core::Nanos>(timeout, core::k_second) /
+                                         core::k_second))
+      .execute();
+    bool held = false;
+    while (lock.fetch()) {
+      held = !lock.is_null(0) && lock.column_int(0) == 1;
+    }
+    lock.reset();
+    if (!held) {
+      throw core::StoreError("store.locked",
+                             "metastore " + location +
+                               ": another `jobop init` holds the schema's init lock past "
+                               "--busy-timeout",
+                             {{"path", location}});
+    }
+  }
+  ~InitLock() {
+    try {
+      m_conn.exec("DO RELEASE_LOCK(CONCAT('jobop.init.', DATABASE()))");
+    } catch (const core::Error&) {
+      // The server releases it with the session.
+    }
+  }
+  InitLock(const InitLock&) = delete;
+  InitLock& operator=(const InitLock&) = delete;
+
+private:
+  Connection& m_conn;
+};
+
+} // namespace
+
+void MysqlMetastore::open_schema(OpenMode mode, core::Nanos lock_timeout) {
+  std::optional<InitLock> init_lock;
+  if (mode == OpenMode::create_or_adopt) {
+    init_lock.emplace(m_conn, lock_timeout, m_location);
+  }
   SchemaState state = inspect(m_conn);
   if (!state.has("master_meta") && !state.has("job_ops")) {
     if (mode != OpenMode::create_or_adopt) {
@@ -121,10 +166,11 @@ void MysqlMetastore::open_schema(OpenMode mode) {
     state = inspect(m_conn);
   }
   if (!state.has("master_meta") || !state.has("job_ops")) {
-    refuse(m_location, std::string("has the engine table ") +
+    refuse(m_location, std::string("shows the engine table ") +
                          (state.has("master_meta") ? "master_meta" : "job_ops") + " but not " +
                          (state.has("master_meta") ? "job_ops" : "master_meta") +
-                         ", so it is not a job metastore");
+                         " (missing, or this user may not see it), so it is not a job "
+                         "metastore");
   }
   if (const auto missing = missing_columns(state); !missing.empty()) {
     std::string list;
@@ -136,11 +182,19 @@ void MysqlMetastore::open_schema(OpenMode mode) {
                              " that jobop reads; refusing to use it",
                            {{"path", m_location}, {"missing_columns", missing}});
   }
-  // Ids a query brings come in the connection's utf8mb4: given the column's
-  // collation they compare as its unique index does (and use it). Another
-  // character set is left to the server's coercion rules.
-  if (state.id_charset == "utf8mb4" && plain_name(state.id_collation)) {
-    m_id_collate = " COLLATE " + state.id_collation;
+  // Ids a query brings come in the connection's utf8mb4: put in the
+  // column's character set and collation they compare as its unique index
+  // does (and use it). In another character set (latin1 is MySQL 5.7's
+  // default) only an id that converts without loss can name a job: one with
+  // characters the column cannot hold matches nothing.
+  if (plain_name(state.id_charset) && plain_name(state.id_collation)) {
+    if (state.id_charset == "utf8mb4") {
+      m_id_match = "%c = %q COLLATE " + state.id_collation;
+    } else {
+      const std::string converted = "CONVERT(%q USING " + state.id_charset + ")";
+      m_id_match = "%c = " + converted + " COLLATE " + state.id_collation + " AND CONVERT(" +
+                   converted + " USING utf8mb4) COLLATE utf8mb4_bin = %q COLLATE utf8mb4_bin";
+    }
   }
   m_has_outbox = state.has("jobop_outbox");
   if (mode == OpenMode::read_only || (state.has("jobop_meta") && m_has_outbox)) {
@@ -162,6 +216,19 @@ void MysqlMetastore::open_schema(OpenMode mode) {
   m_has_outbox = true;
 }
 
+std::string MysqlMetastore::id_match(const std::string& column, const std::string& query_id) const {
+  std::string out;
+  for (std::size_t i = 0; i < m_id_match.size(); ++i) {
+    if (m_id_match[i] == '%' && i + 1 < m_id_match.size()) {
+      out += m_id_match[i + 1] == 'c' ? column : query_id;
+      ++i;
+    } else {
+      out += m_id_match[i];
+    }
+  }
+  return out;
+}
+
 int MysqlMetastore::schema_version() {
   Statement stmt =
     m_conn.prepare("SELECT `value` FROM `jobop_meta` WHERE `key` = 'schema_version'");
@@ -180,6 +247,12 @@ bool MysqlMetastore::retryable(const std::exception& error) const {
   // every wait for a lock.
   const auto* e = dynamic_cast<const core::Error*>(&error);
   return e != nullptr && is_retryable(*e) && mysql_errno_of(*e) != 1205;
+}
+
+core::UnixNanos MysqlMetastore::as_stored(core::UnixNanos t) const {
+  // datetime(3) keeps whole milliseconds; to_civil drops the rest (floor).
+  const core::UnixNanos ms = core::k_millisecond;
+  return t - ((t % ms) + ms) % ms;
 }
 
 void MysqlMetastore::begin(TxKind kind) {
@@ -221,8 +294,9 @@ std::int64_t MysqlMetastore::run_user_values(Statement& stmt, std::string_view w
 }
 
 bool MysqlMetastore::upsert_job_row(const model::JobSpec& spec, core::UnixNanos now) {
-  // The columns are blob and text: strict mode refuses longer values, and
-  // refusing here says which and why before anything is written.
+  // config is a blob: strict mode refuses a longer value; refusing here says
+  // which and why before anything is written. (Other values the server
+  // refuses are input.bad_value: run_user_values.)
   constexpr std::size_t k_blob_max = 65535;
   if (spec.config && spec.config->size() > k_blob_max) {
     throw core::UsageError("job.config_too_large",
@@ -230,13 +304,6 @@ bool MysqlMetastore::upsert_job_row(const model::JobSpec& spec, core::UnixNanos 
                              std::to_string(spec.config->size()) +
                              " bytes; the metastore's config column (blob) holds at most 65535",
                            {{"id", spec.id}, {"bytes", spec.config->size()}});
-  }
-  if (spec.error_message && spec.error_message->size() > k_blob_max) {
-    throw core::UsageError("job.error_too_long",
-                           "error message of job `" + spec.id + "` is " +
-                             std::to_string(spec.error_message->size()) +
-                             " bytes; the column (text) holds at most 65535",
-                           {{"id", spec.id}});
   }
   Statement& exists =
     m_conn.cached("SELECT deleted IS NULL FROM master_meta WHERE id = ? FOR UPDATE");

@@ -38,6 +38,10 @@ public:
   bool read_only() const override { return m_mode == OpenMode::read_only; }
   bool has_outbox() const override { return m_has_outbox; }
   bool retryable(const std::exception& error) const override;
+  core::UnixNanos as_stored(core::UnixNanos t) const override;
+  // 512 rows of at most 64 KiB config and detail each stay under 64 MiB,
+  // inside TiDB's default 100 MB transaction limit.
+  std::size_t max_job_rewrites_per_transaction() const override { return 512; }
 
   std::vector<std::optional<model::StatusRow>> read_jobs(const std::vector<std::string>& ids,
                                                          bool include_config) override;
@@ -72,10 +76,13 @@ private:
   // The multi-row statements, prepared once per kind and row count.
   enum class Batch { upsert_ops, change_ops, write_states, outbox_sends, clear_outboxes, read };
   Statement& batch_statement(Batch kind, std::size_t rows);
-  void open_schema(OpenMode mode);
+  void open_schema(OpenMode mode, core::Nanos lock_timeout);
   // Return true while the open transaction may write: reads then lock.
   bool locking() const { return m_tx == TxKind::write; }
   void bind_time(Statement& stmt, int index, core::UnixNanos t) const;
+  // Return the SQL condition that the id column `column` names the id
+  // `query_id` (an expression of an id in the connection's utf8mb4).
+  std::string id_match(const std::string& column, const std::string& query_id) const;
   // Run a statement that writes values a user gave; a value the server's
   // strict mode refuses (invalid text for the column's character set, too
   // long) is core::UsageError input.bad_value (exit 2), not a store failure.
@@ -87,9 +94,9 @@ private:
   bool m_has_outbox = false;
   bool m_created_engine_tables = false;
   std::optional<TxKind> m_tx;
-  // " COLLATE <collation of master_meta.id>": ids a query brings compare as
-  // the engine's unique index does.
-  std::string m_id_collate;
+  // How a job id column (%c) matches an id a query brings (%q), as the
+  // engine's unique index compares them (see open_schema).
+  std::string m_id_match = "%c = %q";
   std::map<std::pair<Batch, std::size_t>, Statement> m_batches;
 };
 

@@ -40,11 +40,12 @@ MysqlMetastore::read_jobs(const std::vector<std::string>& ids, bool include_conf
         derived +=
           i == 0 ? "SELECT 0 AS pos, ? AS qid" : " UNION ALL SELECT " + std::to_string(i) + ", ?";
       }
-      const std::string qid = "q.qid" + m_id_collate;
-      const std::string sql = "SELECT q.pos, " + status_select_list(include_config, m_has_outbox) +
-                              " FROM (" + derived + ") q LEFT JOIN master_meta m ON m.id = " + qid +
-                              " AND m.deleted IS NULL LEFT JOIN job_ops o ON o.job_id = " + qid +
-                              outbox_join(m_has_outbox, qid) + (locking() ? " FOR UPDATE" : "");
+      const std::string sql =
+        "SELECT q.pos, " + status_select_list(include_config, m_has_outbox) + " FROM (" + derived +
+        ") q LEFT JOIN master_meta m ON " + id_match("m.id", "q.qid") +
+        " AND m.deleted IS NULL LEFT JOIN job_ops o ON " + id_match("o.job_id", "q.qid") +
+        (m_has_outbox ? " LEFT JOIN jobop_outbox x ON " + id_match("x.job_id", "q.qid") : "") +
+        (locking() ? " FOR UPDATE" : "");
       it = m_batches.emplace(key, m_conn.prepare(sql)).first;
     } else {
       it->second.reset();
