@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <latch>
+#include <limits>
 #include <thread>
 
 using jobop::model::JobState;
@@ -146,4 +147,18 @@ JOBOP_MYSQL_TEST_CASE("read_jobs answers each id by its position, in batches of 
       CHECK(rows[i]->job->id == ids[i]);
     }
   }
+}
+
+JOBOP_MYSQL_TEST_CASE("times are kept to the millisecond below, over the whole range") {
+  MysqlScratchSchema schema;
+  if (!schema) {
+    return;
+  }
+  MysqlMetastore store(schema.config(), OpenMode::create_or_adopt);
+  const auto ms = jobop::core::k_millisecond;
+  CHECK(store.as_stored(k_t0 + 1'234'567) == k_t0 + 1 * ms);
+  CHECK(store.as_stored(k_t0) == k_t0);
+  CHECK(store.as_stored(-1) == -ms); // before 1970: floor, as datetime(3) keeps it
+  CHECK(store.as_stored(std::numeric_limits<std::int64_t>::max()) % ms == 0);
+  CHECK(store.as_stored(std::numeric_limits<std::int64_t>::min()) % ms == 0);
 }

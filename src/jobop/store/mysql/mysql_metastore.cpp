@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <limits>
 #include <set>
 
 namespace jobop::store::mysql {
@@ -251,8 +252,16 @@ bool MysqlMetastore::retryable(const std::exception& error) const {
 
 core::UnixNanos MysqlMetastore::as_stored(core::UnixNanos t) const {
   // datetime(3) keeps whole milliseconds; to_civil drops the rest (floor).
-  const core::UnixNanos ms = core::k_millisecond;
-  return t - ((t % ms) + ms) % ms;
+  const core::UnixNanos below = t % core::k_millisecond;
+  if (below >= 0) {
+    return t - below;
+  }
+  // Before 1970 the floor is one millisecond further down, unless that is
+  // below the range (then toward zero).
+  const core::UnixNanos toward_zero = t - below;
+  return toward_zero >= std::numeric_limits<core::UnixNanos>::min() + core::k_millisecond
+           ? toward_zero - core::k_millisecond
+           : toward_zero;
 }
 
 void MysqlMetastore::begin(TxKind kind) {

@@ -213,7 +213,12 @@ std::int64_t unix_seconds_from_civil(const CivilTime& civil, const TimeZone& zon
 
 CivilTime to_civil(core::UnixNanos t, const TimeZone& zone) {
   const std::int64_t seconds = floor_div(t, core::k_second);
-  const std::int64_t fraction = t - seconds * core::k_second;
+  // The remainder, not t - seconds * 1e9: that product overflows near
+  // INT64_MIN.
+  std::int64_t fraction = t % core::k_second;
+  if (fraction < 0) {
+    fraction += core::k_second;
+  }
   CivilTime c = civil_from_unix_seconds(seconds, zone);
   c.millisecond = static_cast<int>(fraction / core::k_millisecond);
   return c;
