@@ -196,14 +196,41 @@ JOBOP_MYSQL_TEST_CASE("TLS modes connect as they promise") {
   Connection probe(config);
   const bool server_tls = query_one(probe, "SELECT @@have_ssl") == "YES";
   MESSAGE("the test server " << std::string(server_tls ? "offers" : "does not offer") << " TLS");
+  const char* ca = std::getenv("JOBOP_TEST_MYSQL_CA");
+  // scripts/mysql-server's server (JOBOP_TEST_MYSQL_DIR) offers TLS and
+  // names its CA: this test must not quietly lose what it checks.
+  if (const char* dir = std::getenv("JOBOP_TEST_MYSQL_DIR"); dir != nullptr && *dir != '\0') {
+    REQUIRE_MESSAGE(server_tls, "scripts/mysql-server's server does not offer TLS");
+    REQUIRE_MESSAGE(ca != nullptr, "JOBOP_TEST_MYSQL_CA unset for scripts/mysql-server's server");
+  }
+  // The client's view (tls_cipher) and the server's agree.
+  const auto server_cipher = [](Connection& c) {
+    Statement s = c.prepare("SHOW SESSION STATUS LIKE 'Ssl_cipher'");
+    s.execute();
+    REQUIRE(s.fetch());
+    const std::string cipher = s.column_text(1);
+    while (s.fetch()) {
+    }
+    return cipher;
+  };
 
   config.tls = TlsMode::disabled;
-  CHECK_FALSE(Connection(config).tls_cipher().has_value());
+  {
+    Connection c(config);
+    CHECK_FALSE(c.tls_cipher().has_value());
+    CHECK(server_cipher(c).empty());
+  }
   config.tls = TlsMode::preferred;
-  CHECK(Connection(config).tls_cipher().has_value() == server_tls);
+  {
+    Connection c(config);
+    CHECK(c.tls_cipher().has_value() == server_tls);
+    CHECK(server_cipher(c).empty() == !server_tls);
+  }
   config.tls = TlsMode::required;
   if (server_tls) {
-    CHECK(Connection(config).tls_cipher().has_value());
+    Connection c(config);
+    CHECK(c.tls_cipher().has_value());
+    CHECK(server_cipher(c) == c.tls_cipher().value_or(""));
   } else {
     try {
       Connection c(config);
@@ -220,19 +247,42 @@ JOBOP_MYSQL_TEST_CASE("TLS modes connect as they promise") {
   for (const TlsMode mode : {TlsMode::required, TlsMode::verify_ca, TlsMode::verify_identity}) {
     CAPTURE(std::string(to_string(mode)));
     config.tls = mode;
-    CHECK(error_code_of([&] { Connection c(config); }) == "store.tls");
+    try {
+      Connection c(config);
+      FAIL("connected");
+    } catch (const StoreError& e) {
+      CHECK(e.code() == "store.tls");
+      if (server_tls) { // a failed verification, not a missing TLS
+        CHECK(std::string(e.what()).find("does not offer TLS") == std::string::npos);
+      }
+    }
   }
   // With the server's own CA (JOBOP_TEST_MYSQL_CA), verification passes.
-  if (const char* ca = std::getenv("JOBOP_TEST_MYSQL_CA"); ca != nullptr && server_tls) {
+  if (ca != nullptr && server_tls) {
     config.ca = ca;
     config.tls = TlsMode::verify_ca;
     CHECK(Connection(config).tls_cipher().has_value());
     config.tls = TlsMode::verify_identity;
     const std::string host = config.host;
-    CHECK(Connection(config).tls_cipher().has_value()); // the certificate names 127.0.0.1
-    config.host = "localhost";                          // ... and not this name
-    CHECK(error_code_of([&] { Connection c(config); }) == "store.tls");
-    config.host = host;
+    if (host == "127.0.0.1") { // scripts/mysql-server's certificate names 127.0.0.1 and localhost
+      CHECK(Connection(config).tls_cipher().has_value());
+      config.host = "localhost";
+      CHECK(Connection(config).tls_cipher().has_value());
+      config.host = "127.1"; // 127.0.0.1 again, under a name the certificate lacks
+      CHECK(error_code_of([&] { Connection c(config); }) == "store.tls");
+      config.tls = TlsMode::verify_ca; // which verify-ca does not check
+      CHECK(Connection(config).tls_cipher().has_value());
+      config.host = host;
+    }
+    // A client certificate signed by the same CA.
+    const char* cert = std::getenv("JOBOP_TEST_MYSQL_CLIENT_CERT");
+    const char* key = std::getenv("JOBOP_TEST_MYSQL_CLIENT_KEY");
+    if (cert != nullptr && key != nullptr) {
+      config.tls = TlsMode::verify_ca;
+      config.cert = cert;
+      config.key = key;
+      CHECK(Connection(config).tls_cipher().has_value());
+    }
   }
 }
 

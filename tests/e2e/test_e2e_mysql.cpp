@@ -7,9 +7,12 @@
 #include <nlohmann/json.hpp>
 
 #include <arpa/inet.h>
+#include <cctype>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <netinet/in.h>
+#include <random>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -45,6 +48,106 @@ std::pair<std::string, std::string> server_endpoint_and_user() {
   const std::string endpoint = url.substr(at + 1, url.find('/', at) - at - 1);
   return {endpoint, user};
 }
+
+// Does the test server offer TLS (@@have_ssl is YES, not DISABLED or NO)?
+// scripts/mysql-server's always does (JOBOP_TEST_MYSQL_DIR names it); an
+// external server may not.
+bool server_offers_tls() {
+  auto config = jobop::store::mysql::parse_mysql_url(server_url("information_schema"));
+  if (const char* password = std::getenv("JOBOP_TEST_MYSQL_PASSWORD")) {
+    config.password = password;
+  }
+  jobop::store::mysql::Connection conn(config);
+  auto stmt = conn.prepare("SELECT @@have_ssl");
+  stmt.execute();
+  REQUIRE(stmt.fetch());
+  const bool offered = stmt.column_text(0) == "YES";
+  while (stmt.fetch()) {
+  }
+  return offered;
+}
+
+// An environment variable, or "" when unset.
+std::string env_or_empty(const char* name) {
+  const char* value = std::getenv(name);
+  return value != nullptr ? value : "";
+}
+
+// `text` percent-encoded for a URL parameter value (a file path).
+std::string url_encoded(const std::string& text) {
+  static const char* const k_hex = "0123456789ABCDEF";
+  std::string out;
+  for (const unsigned char c : text) {
+    if (std::isalnum(c) != 0 || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += k_hex[c >> 4];
+      out += k_hex[c & 15];
+    }
+  }
+  return out;
+}
+
+// `url` with `params` ("tls=...&ca=...") added to its query.
+std::string with_params(const std::string& url, const std::string& params) {
+  return url + (url.find('?', 8) == std::string::npos ? "?" : "&") + params;
+}
+
+// The server's own view of a session opened with `url` (and `password`):
+// its TLS cipher, empty for plain text.
+std::string session_cipher(const std::string& url, const std::string& password) {
+  auto config = jobop::store::mysql::parse_mysql_url(url);
+  config.password = password;
+  jobop::store::mysql::Connection conn(config);
+  auto stmt = conn.prepare("SHOW SESSION STATUS LIKE 'Ssl_cipher'");
+  stmt.execute();
+  REQUIRE(stmt.fetch());
+  const std::string cipher = stmt.column_text(1);
+  while (stmt.fetch()) {
+  }
+  return cipher;
+}
+
+// A user of the test server for one test, created with `require` ("SSL",
+// "X509") and every privilege on `schema`; dropped at the end. Any host:
+// the test server may be elsewhere.
+class TlsTestUser {
+public:
+  TlsTestUser(const E2eSchema& schema, const std::string& schema_name, const std::string& tag,
+              const std::string& require)
+    : m_schema(schema), m_name("jobop_" + tag + "_" + std::to_string(::getpid())),
+      m_password("pw-" + std::to_string(std::random_device{}()) + "-" +
+                 std::to_string(std::random_device{}())) {
+    auto conn = m_schema.connect();
+    conn.exec("DROP USER IF EXISTS '" + m_name + "'@'%'");
+    conn.exec("CREATE USER '" + m_name + "'@'%' IDENTIFIED BY '" + m_password + "' REQUIRE " +
+              require);
+    conn.exec("GRANT ALL PRIVILEGES ON `" + schema_name + "`.* TO '" + m_name + "'@'%'");
+  }
+  ~TlsTestUser() {
+    try {
+      m_schema.connect().exec("DROP USER IF EXISTS '" + m_name + "'@'%'");
+    } catch (const jobop::core::Error&) {
+      // Left behind; its name says whose it was.
+    }
+  }
+  TlsTestUser(const TlsTestUser&) = delete;
+  TlsTestUser& operator=(const TlsTestUser&) = delete;
+
+  // `url` (the test user's) with this user instead.
+  std::string url(const std::string& url) const {
+    const auto at = url.find('@');
+    return "mysql://" + m_name + url.substr(at);
+  }
+  const std::string& password() const { return m_password; }
+  std::string password_env() const { return "JOBOP_DB_PASSWORD=" + m_password; }
+
+private:
+  const E2eSchema& m_schema;
+  std::string m_name;
+  std::string m_password;
+};
 
 nlohmann::json diagnostic(const jobop::test::ProcessResult& r) {
   return nlohmann::json::parse(r.err.substr(0, r.err.find('\n')));
@@ -189,11 +292,172 @@ TEST_CASE("connection failures are exit 5 with a code that says which") {
     CHECK(r.exit_code == 5);
     CHECK(diagnostic(r).at("code") == "store.unreachable");
   }
-  SUBCASE("TLS required, and the server has none") {
+  SUBCASE("TLS required: store.tls only from a server that offers none") {
     const auto r = run_jobop({"status", "--db", server_url("information_schema", "?tls=required")},
                              "", {password_env()});
-    CHECK(r.exit_code == 5);
-    CHECK(diagnostic(r).at("code") == "store.tls");
+    if (server_offers_tls()) {
+      // Connected; information_schema is no metastore.
+      CHECK(r.exit_code == 5);
+      CHECK(diagnostic(r).at("code") == "store.not_a_metastore");
+    } else {
+      CHECK(r.exit_code == 5);
+      CHECK(diagnostic(r).at("code") == "store.tls");
+      CHECK(r.err.find("does not offer TLS") != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("TLS: every mode does what it promises with the server found") {
+  E2eSchema schema;
+  REQUIRE(run_jobop({"init", "--db", schema.url()}, "", {schema.password_env()}).exit_code == 0);
+  const std::string url = schema.url();
+  const std::string name = url.substr(url.rfind('/') + 1, url.find('?', 8) - url.rfind('/') - 1);
+  const std::vector<std::string> env{schema.password_env()};
+  const std::string password = env_or_empty("JOBOP_TEST_MYSQL_PASSWORD");
+  // Run `status` with `params` added to the URL; return the result.
+  const auto status = [&](const std::string& params, const std::string& base = "",
+                          const std::vector<std::string>& with_env = {}) {
+    return run_jobop({"status", "--db", with_params(base.empty() ? url : base, params)}, "",
+                     with_env.empty() ? env : with_env);
+  };
+  const auto expect_code = [](const jobop::test::ProcessResult& r, const std::string& code) {
+    CHECK_MESSAGE(r.exit_code == 5, r.err);
+    if (r.exit_code == 5) {
+      CHECK(diagnostic(r).at("code") == code);
+    }
+  };
+  const std::string ca = env_or_empty("JOBOP_TEST_MYSQL_CA");
+  std::string other_ca = env_or_empty("JOBOP_TEST_MYSQL_OTHER_CA");
+  if (other_ca.empty()) {
+    other_ca = (std::filesystem::path(__FILE__).parent_path().parent_path() / "data" / "mysql" /
+                "unrelated-ca.pem")
+                 .string();
+  }
+  const bool tls = server_offers_tls();
+  const std::string found = std::string("the test server ") + (tls ? "offers" : "does not offer") +
+                            " TLS" + (tls && ca.empty() ? "; no JOBOP_TEST_MYSQL_CA" : "");
+  static bool said = false; // once, not once per subcase
+  if (!said) {
+    said = true;
+    MESSAGE(found);
+  }
+  // scripts/mysql-server's server offers TLS and says with what: it must
+  // not quietly become a test of a server without.
+  if (!env_or_empty("JOBOP_TEST_MYSQL_DIR").empty()) {
+    REQUIRE_MESSAGE(tls, "scripts/mysql-server's server does not offer TLS");
+    REQUIRE_MESSAGE(!ca.empty(), "JOBOP_TEST_MYSQL_CA unset for scripts/mysql-server's server");
+  }
+
+  SUBCASE("disabled is plain text, even where TLS is offered") {
+    const auto r = status("tls=disabled");
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(session_cipher(with_params(url, "tls=disabled"), password).empty());
+    if (tls) {
+      // A user the server lets in over TLS only is refused.
+      TlsTestUser tls_only(schema, name, "tls_only", "SSL");
+      expect_code(status("tls=disabled", tls_only.url(url), {tls_only.password_env()}),
+                  "store.auth");
+    }
+  }
+  SUBCASE("preferred, the default, gets TLS when offered and plain text otherwise") {
+    CHECK(status("tls=preferred").exit_code == 0);
+    CHECK(run_jobop({"status", "--db", url}, "", env).exit_code == 0);
+    CHECK(session_cipher(url, password).empty() == !tls);
+    if (tls) {
+      TlsTestUser tls_only(schema, name, "tls_only", "SSL");
+      const auto r =
+        run_jobop({"status", "--db", tls_only.url(url)}, "", {tls_only.password_env()});
+      CHECK_MESSAGE(r.exit_code == 0, r.err);
+    }
+  }
+  SUBCASE("required: TLS, unverified; store.tls from a server without") {
+    const auto r = status("tls=required");
+    if (tls) {
+      CHECK_MESSAGE(r.exit_code == 0, r.err);
+      CHECK_FALSE(session_cipher(with_params(url, "tls=required"), password).empty());
+    } else {
+      expect_code(r, "store.tls");
+      CHECK(r.err.find("does not offer TLS") != std::string::npos);
+    }
+  }
+  SUBCASE("a CA that signed nothing of the server's fails verification: store.tls") {
+    // With a CA, every mode that gets TLS verifies; preferred falls back to
+    // plain text only when the server offers no TLS.
+    for (const char* mode : {"verify-ca", "verify-identity", "required", "preferred"}) {
+      CAPTURE(mode);
+      const auto r = status(std::string("tls=") + mode + "&ca=" + url_encoded(other_ca));
+      if (tls) {
+        expect_code(r, "store.tls");
+        CHECK(r.err.find("certificate") != std::string::npos);
+      } else if (std::string(mode) == "preferred") {
+        CHECK_MESSAGE(r.exit_code == 0, r.err);
+      } else {
+        expect_code(r, "store.tls");
+      }
+    }
+  }
+  SUBCASE("a missing CA file is store.tls: no such file") {
+    TempDir dir;
+    const std::string missing = dir.file("no-such-ca.pem");
+    const auto r = status("tls=verify-ca&ca=" + url_encoded(missing));
+    expect_code(r, "store.tls");
+    if (tls) {
+      // What Connector/C says; it does not name the file.
+      CHECK(r.err.find("TLS/SSL error: No such file or directory") != std::string::npos);
+    }
+  }
+  if (!tls || ca.empty()) {
+    return; // the rest verifies the server's certificate against its CA
+  }
+  const std::string with_ca = "&ca=" + url_encoded(ca);
+  SUBCASE("verify-ca against the server's CA") {
+    const auto r = status("tls=verify-ca" + with_ca);
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    CHECK_FALSE(session_cipher(with_params(url, "tls=verify-ca" + with_ca), password).empty());
+  }
+  SUBCASE("verify-identity: the certificate names 127.0.0.1 and localhost") {
+    const std::string host_port = server_endpoint_and_user().first;
+    const std::string host = host_port.substr(0, host_port.rfind(':'));
+    if (host != "127.0.0.1") {
+      MESSAGE("skipped: the test server is not on 127.0.0.1");
+      return;
+    }
+    const auto r = status("tls=verify-identity" + with_ca);
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    const auto on_host = [&](const std::string& other) {
+      std::string changed = url;
+      changed.replace(changed.find("@127.0.0.1:") + 1, host.size(), other);
+      return changed;
+    };
+    const auto localhost = status("tls=verify-identity" + with_ca, on_host("localhost"));
+    CHECK_MESSAGE(localhost.exit_code == 0, localhost.err);
+    // 127.1 is 127.0.0.1 too, but a name the certificate does not have.
+    const auto r2 = status("tls=verify-identity" + with_ca, on_host("127.1"));
+    expect_code(r2, "store.tls");
+    // verify-ca checks no name.
+    const auto r3 = status("tls=verify-ca" + with_ca, on_host("127.1"));
+    CHECK_MESSAGE(r3.exit_code == 0, r3.err);
+  }
+  SUBCASE("a client certificate signed by the server's CA is accepted") {
+    const std::string cert = env_or_empty("JOBOP_TEST_MYSQL_CLIENT_CERT");
+    const std::string key = env_or_empty("JOBOP_TEST_MYSQL_CLIENT_KEY");
+    if (cert.empty() || key.empty()) {
+      MESSAGE("skipped: JOBOP_TEST_MYSQL_CLIENT_CERT or _KEY unset");
+      return;
+    }
+    const std::string with_cert = "&cert=" + url_encoded(cert) + "&key=" + url_encoded(key);
+    // A user the server lets in with a valid client certificate only.
+    TlsTestUser x509(schema, name, "x509", "X509");
+    const std::vector<std::string> x509_env{x509.password_env()};
+    expect_code(status("tls=verify-ca" + with_ca, x509.url(url), x509_env), "store.auth");
+    for (const char* mode : {"verify-ca", "verify-identity", "required", "preferred"}) {
+      CAPTURE(mode);
+      const auto r =
+        status(std::string("tls=") + mode + with_ca + with_cert, x509.url(url), x509_env);
+      CHECK_MESSAGE(r.exit_code == 0, r.err);
+    }
+    const auto unverified = status("tls=required" + with_cert, x509.url(url), x509_env);
+    CHECK_MESSAGE(unverified.exit_code == 0, unverified.err);
   }
 }
 
