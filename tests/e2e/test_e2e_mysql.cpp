@@ -401,10 +401,14 @@ TEST_CASE("TLS: every mode does what it promises with the server found") {
     const std::string missing = dir.file("no-such-ca.pem");
     const auto r = status("tls=verify-ca&ca=" + url_encoded(missing));
     expect_code(r, "store.tls");
-    if (tls) {
-      // What Connector/C says; it does not name the file.
-      CHECK(r.err.find("TLS/SSL error: No such file or directory") != std::string::npos);
-    }
+    // Checked before connecting: the message names the file and why.
+    CHECK(r.err.find(missing) != std::string::npos);
+    CHECK(r.err.find("No such file or directory") != std::string::npos);
+  }
+  SUBCASE("cert= without key= is a usage error") {
+    const auto r = status("tls=required&cert=" + url_encoded(ca.empty() ? "/etc/hostname" : ca));
+    CHECK(r.exit_code == 2);
+    CHECK(diagnostic(r).at("code") == "store.bad_url");
   }
   if (!tls || ca.empty()) {
     return; // the rest verifies the server's certificate against its CA

@@ -7,8 +7,11 @@
 #include <mysql.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <mutex>
+#include <unistd.h>
 
 namespace jobop::store::mysql {
 
@@ -51,6 +54,14 @@ void set_tls_options(MYSQL* mysql, const ConnectionConfig& config) {
   mysql_optionsv(mysql, MYSQL_OPT_SSL_ENFORCE, &on);
   mysql_optionsv(mysql, MYSQL_OPT_SSL_VERIFY_SERVER_CERT,
                  config.tls == TlsMode::verify_identity ? &on : &off);
+  if (config.tls == TlsMode::required || config.tls == TlsMode::verify_ca) {
+    // The library logs in before jobop can see that the server offered no
+    // TLS (a man in the middle can strip the offer): allow only methods
+    // that never send the password itself, never mysql_clear_password or
+    // dialog (PAM).
+    mysql_optionsv(mysql, MARIADB_OPT_RESTRICTED_AUTH,
+                   "mysql_native_password,client_ed25519,caching_sha2_password,sha256_password");
+  }
   if (!config.ca.empty()) {
     mysql_optionsv(mysql, MYSQL_OPT_SSL_CA, config.ca.c_str());
   }
@@ -72,6 +83,22 @@ bool requires_tls(TlsMode mode) {
 Connection::Connection(ConnectionConfig config)
   : m_config(std::move(config)), m_display(m_config.display()),
     m_zone(TimeZone::from_loc(m_config.loc)) {
+  // TLS files are checked here: the library's own errors name no file.
+  for (const auto& [name, path] : {std::pair<const char*, const std::string&>{"ca", m_config.ca},
+                                   {"cert", m_config.cert},
+                                   {"key", m_config.key}}) {
+    if (!path.empty() && m_config.tls != TlsMode::disabled && ::access(path.c_str(), R_OK) != 0) {
+      throw core::StoreError("store.tls",
+                             "metastore " + m_display + ": the TLS " + name + " file " + path +
+                               " cannot be read: " + std::strerror(errno),
+                             {{"server", m_display}, {"file", path}});
+    }
+  }
+  if (m_config.cert.empty() != m_config.key.empty()) {
+    throw core::UsageError("store.bad_url",
+                           "a client certificate needs both cert= and key= (" + m_display + ")",
+                           {{"server", m_display}});
+  }
   if (m_config.tls == TlsMode::verify_ca && m_config.ca.empty()) {
     throw core::UsageError("store.bad_url",
                            "tls=verify-ca needs a CA file to verify " + m_display + " against",
