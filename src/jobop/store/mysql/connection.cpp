@@ -3,6 +3,7 @@
 #include <jobop/store/mysql/errors.hpp>
 
 #include <errmsg.h>
+#include <jobop/store/mysql/client_library.hpp>
 #include <mariadb_version.h>
 #include <mysql.h>
 
@@ -21,8 +22,8 @@ namespace {
 void init_library() {
   static std::once_flag once;
   std::call_once(once, [] {
-    mysql_library_init(0, nullptr, nullptr);
-    std::atexit([] { mysql_library_end(); });
+    client_library().mysql_server_init(0, nullptr, nullptr);
+    std::atexit([] { client_library().mysql_server_end(); });
   });
 }
 
@@ -47,29 +48,30 @@ void set_tls_options(MYSQL* mysql, const ConnectionConfig& config) {
   const my_bool on = 1;
   const my_bool off = 0;
   if (config.tls == TlsMode::disabled) {
-    mysql_optionsv(mysql, MYSQL_OPT_SSL_ENFORCE, &off);
-    mysql_optionsv(mysql, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &off);
+    client_library().mysql_optionsv(mysql, MYSQL_OPT_SSL_ENFORCE, &off);
+    client_library().mysql_optionsv(mysql, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &off);
     return;
   }
-  mysql_optionsv(mysql, MYSQL_OPT_SSL_ENFORCE, &on);
-  mysql_optionsv(mysql, MYSQL_OPT_SSL_VERIFY_SERVER_CERT,
-                 config.tls == TlsMode::verify_identity ? &on : &off);
+  client_library().mysql_optionsv(mysql, MYSQL_OPT_SSL_ENFORCE, &on);
+  client_library().mysql_optionsv(mysql, MYSQL_OPT_SSL_VERIFY_SERVER_CERT,
+                                  config.tls == TlsMode::verify_identity ? &on : &off);
   if (config.tls == TlsMode::required || config.tls == TlsMode::verify_ca) {
     // The library logs in before jobop can see that the server offered no
     // TLS (a man in the middle can strip the offer): allow only methods
     // that never send the password itself, never mysql_clear_password or
     // dialog (PAM).
-    mysql_optionsv(mysql, MARIADB_OPT_RESTRICTED_AUTH,
-                   "mysql_native_password,client_ed25519,caching_sha2_password,sha256_password");
+    client_library().mysql_optionsv(
+      mysql, MARIADB_OPT_RESTRICTED_AUTH,
+      "mysql_native_password,client_ed25519,caching_sha2_password,sha256_password");
   }
   if (!config.ca.empty()) {
-    mysql_optionsv(mysql, MYSQL_OPT_SSL_CA, config.ca.c_str());
+    client_library().mysql_optionsv(mysql, MYSQL_OPT_SSL_CA, config.ca.c_str());
   }
   if (!config.cert.empty()) {
-    mysql_optionsv(mysql, MYSQL_OPT_SSL_CERT, config.cert.c_str());
+    client_library().mysql_optionsv(mysql, MYSQL_OPT_SSL_CERT, config.cert.c_str());
   }
   if (!config.key.empty()) {
-    mysql_optionsv(mysql, MYSQL_OPT_SSL_KEY, config.key.c_str());
+    client_library().mysql_optionsv(mysql, MYSQL_OPT_SSL_KEY, config.key.c_str());
   }
 }
 
@@ -105,7 +107,7 @@ Connection::Connection(ConnectionConfig config)
                            {{"server", m_display}});
   }
   init_library();
-  m_mysql = mysql_init(nullptr);
+  m_mysql = client_library().mysql_init(nullptr);
   if (m_mysql == nullptr) {
     throw_mysql_error(CR_OUT_OF_MEMORY, "HY000", "out of memory", m_display, "connect");
   }
@@ -113,40 +115,41 @@ Connection::Connection(ConnectionConfig config)
   const unsigned read_timeout = whole_seconds(m_config.read_timeout);
   const unsigned write_timeout = whole_seconds(m_config.write_timeout);
   if (connect_timeout > 0) {
-    mysql_optionsv(m_mysql, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
+    client_library().mysql_optionsv(m_mysql, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
   }
   if (read_timeout > 0) {
-    mysql_optionsv(m_mysql, MYSQL_OPT_READ_TIMEOUT, &read_timeout);
+    client_library().mysql_optionsv(m_mysql, MYSQL_OPT_READ_TIMEOUT, &read_timeout);
   }
   if (write_timeout > 0) {
-    mysql_optionsv(m_mysql, MYSQL_OPT_WRITE_TIMEOUT, &write_timeout);
+    client_library().mysql_optionsv(m_mysql, MYSQL_OPT_WRITE_TIMEOUT, &write_timeout);
   }
   // TCP unless a socket is named: libmysql would take "localhost" to mean
   // its default socket, and the engine's driver always dials TCP.
   const unsigned protocol = m_config.socket.empty() ? MYSQL_PROTOCOL_TCP : MYSQL_PROTOCOL_SOCKET;
-  mysql_optionsv(m_mysql, MYSQL_OPT_PROTOCOL, &protocol);
-  mysql_optionsv(m_mysql, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  client_library().mysql_optionsv(m_mysql, MYSQL_OPT_PROTOCOL, &protocol);
+  client_library().mysql_optionsv(m_mysql, MYSQL_SET_CHARSET_NAME, "utf8mb4");
   const my_bool off = 0;
-  mysql_optionsv(m_mysql, MYSQL_OPT_RECONNECT, &off); // a silent reconnect loses the transaction
+  client_library().mysql_optionsv(m_mysql, MYSQL_OPT_RECONNECT,
+                                  &off); // a silent reconnect loses the transaction
   const unsigned no_local_infile = 0;
-  mysql_optionsv(m_mysql, MYSQL_OPT_LOCAL_INFILE, &no_local_infile);
+  client_library().mysql_optionsv(m_mysql, MYSQL_OPT_LOCAL_INFILE, &no_local_infile);
   set_tls_options(m_mysql, m_config);
 
   const bool socket = !m_config.socket.empty();
   // CLIENT_FOUND_ROWS: an UPDATE reports the rows it matched, as SQLite's
   // changes() does, not only those whose values changed.
-  if (mysql_real_connect(m_mysql, socket ? nullptr : m_config.host.c_str(), m_config.user.c_str(),
-                         m_config.password ? m_config.password->c_str() : nullptr,
-                         m_config.schema.empty() ? nullptr : m_config.schema.c_str(),
-                         socket ? 0 : m_config.port, socket ? m_config.socket.c_str() : nullptr,
-                         CLIENT_FOUND_ROWS) == nullptr) {
-    const unsigned number = mysql_errno(m_mysql);
-    const std::string sqlstate = mysql_sqlstate(m_mysql);
-    const std::string message = mysql_error(m_mysql);
+  if (client_library().mysql_real_connect(
+        m_mysql, socket ? nullptr : m_config.host.c_str(), m_config.user.c_str(),
+        m_config.password ? m_config.password->c_str() : nullptr,
+        m_config.schema.empty() ? nullptr : m_config.schema.c_str(), socket ? 0 : m_config.port,
+        socket ? m_config.socket.c_str() : nullptr, CLIENT_FOUND_ROWS) == nullptr) {
+    const unsigned number = client_library().mysql_errno(m_mysql);
+    const std::string sqlstate = client_library().mysql_sqlstate(m_mysql);
+    const std::string message = client_library().mysql_error(m_mysql);
     close();
     throw_mysql_error(number, sqlstate, message, m_display, "connect");
   }
-  if (requires_tls(m_config.tls) && mysql_get_ssl_cipher(m_mysql) == nullptr) {
+  if (requires_tls(m_config.tls) && client_library().mysql_get_ssl_cipher(m_mysql) == nullptr) {
     close();
     throw_mysql_error(CR_SSL_CONNECTION_ERROR, "HY000",
                       "tls=" + std::string(to_string(m_config.tls)) +
@@ -193,21 +196,22 @@ Connection& Connection::operator=(Connection&& other) noexcept {
 void Connection::close() noexcept {
   m_cache.clear(); // statements first: closing one talks to the server
   if (m_mysql != nullptr) {
-    mysql_close(m_mysql);
+    client_library().mysql_close(m_mysql);
     m_mysql = nullptr;
   }
 }
 
 void Connection::exec(std::string_view sql) {
-  if (mysql_real_query(m_mysql, sql.data(), static_cast<unsigned long>(sql.size())) != 0) {
+  if (client_library().mysql_real_query(m_mysql, sql.data(),
+                                        static_cast<unsigned long>(sql.size())) != 0) {
     fail("execute " + std::string(sql.substr(0, 60)));
   }
-  if (mysql_field_count(m_mysql) > 0) {
-    MYSQL_RES* result = mysql_store_result(m_mysql);
+  if (client_library().mysql_field_count(m_mysql) > 0) {
+    MYSQL_RES* result = client_library().mysql_store_result(m_mysql);
     if (result == nullptr) {
       fail("read the result of " + std::string(sql.substr(0, 60)));
     }
-    mysql_free_result(result);
+    client_library().mysql_free_result(result);
   }
 }
 
@@ -226,7 +230,7 @@ Statement& Connection::cached(const char* sql) {
 }
 
 std::int64_t Connection::affected_rows() const {
-  return static_cast<std::int64_t>(mysql_affected_rows(m_mysql));
+  return static_cast<std::int64_t>(client_library().mysql_affected_rows(m_mysql));
 }
 
 void Connection::begin(bool read_only) {
@@ -239,26 +243,26 @@ void Connection::commit() {
 
 void Connection::rollback() noexcept {
   if (m_mysql != nullptr) {
-    (void)mysql_real_query(m_mysql, "ROLLBACK", 8);
+    (void)client_library().mysql_real_query(m_mysql, "ROLLBACK", 8);
   }
 }
 
 std::string Connection::server_version() const {
-  return mysql_get_server_info(m_mysql);
+  return client_library().mysql_get_server_info(m_mysql);
 }
 
 void Connection::ping() {
-  if (mysql_ping(m_mysql) != 0) {
+  if (client_library().mysql_ping(m_mysql) != 0) {
     fail("ping");
   }
 }
 
 std::uint64_t Connection::connection_id() const {
-  return mysql_thread_id(m_mysql);
+  return client_library().mysql_thread_id(m_mysql);
 }
 
 std::optional<std::string> Connection::tls_cipher() const {
-  const char* cipher = mysql_get_ssl_cipher(m_mysql);
+  const char* cipher = client_library().mysql_get_ssl_cipher(m_mysql);
   if (cipher == nullptr) {
     return std::nullopt;
   }
@@ -266,12 +270,17 @@ std::optional<std::string> Connection::tls_cipher() const {
 }
 
 void Connection::fail(std::string_view action) const {
-  throw_mysql_error(mysql_errno(m_mysql), mysql_sqlstate(m_mysql), mysql_error(m_mysql), m_display,
-                    action);
+  throw_mysql_error(client_library().mysql_errno(m_mysql), client_library().mysql_sqlstate(m_mysql),
+                    client_library().mysql_error(m_mysql), m_display, action);
 }
 
 std::string client_library_version() {
-  return "MariaDB Connector/C " MARIADB_PACKAGE_VERSION;
+  // The library this process would load, not the headers built against.
+  try {
+    return std::string("MariaDB Connector/C ") + client_library().mysql_get_client_info();
+  } catch (const core::Error&) {
+    return "MariaDB Connector/C not installed";
+  }
 }
 
 } // namespace jobop::store::mysql

@@ -3,6 +3,7 @@
 #include <jobop/store/mysql/connection.hpp>
 #include <jobop/store/mysql/errors.hpp>
 
+#include <jobop/store/mysql/client_library.hpp>
 #include <mysql.h>
 
 #include <charconv>
@@ -89,13 +90,14 @@ struct Statement::Impl {
 
   ~Impl() {
     if (stmt != nullptr) {
-      mysql_stmt_close(stmt);
+      client_library().mysql_stmt_close(stmt);
     }
   }
 
   [[noreturn]] void fail(std::string_view action) const {
-    throw_mysql_error(mysql_stmt_errno(stmt), mysql_stmt_sqlstate(stmt), mysql_stmt_error(stmt),
-                      server, std::string(action) + " " + head);
+    throw_mysql_error(
+      client_library().mysql_stmt_errno(stmt), client_library().mysql_stmt_sqlstate(stmt),
+      client_library().mysql_stmt_error(stmt), server, std::string(action) + " " + head);
   }
 
   Param& param(int index, MYSQL_BIND*& bind) {
@@ -124,7 +126,7 @@ struct Statement::Impl {
   }
 
   void bind_results() {
-    if (mysql_stmt_bind_result(stmt, result_binds.data()) != 0) {
+    if (client_library().mysql_stmt_bind_result(stmt, result_binds.data()) != 0) {
       fail("bind the columns of");
     }
     rebind = false;
@@ -133,15 +135,15 @@ struct Statement::Impl {
   // Describe and bind the result's columns (once: a prepared statement's
   // columns do not change).
   void setup_results() {
-    const unsigned count = mysql_stmt_field_count(stmt);
+    const unsigned count = client_library().mysql_stmt_field_count(stmt);
     if (count == columns.size()) {
       return;
     }
-    MYSQL_RES* metadata = mysql_stmt_result_metadata(stmt);
+    MYSQL_RES* metadata = client_library().mysql_stmt_result_metadata(stmt);
     if (metadata == nullptr) {
       fail("describe the result of");
     }
-    const MYSQL_FIELD* fields = mysql_fetch_fields(metadata);
+    const MYSQL_FIELD* fields = client_library().mysql_fetch_fields(metadata);
     columns.assign(count, Column{});
     result_binds.assign(count, MYSQL_BIND{});
     for (unsigned i = 0; i < count; ++i) {
@@ -169,7 +171,7 @@ struct Statement::Impl {
         break;
       }
     }
-    mysql_free_result(metadata);
+    client_library().mysql_free_result(metadata);
     bind_results();
   }
 
@@ -191,7 +193,8 @@ struct Statement::Impl {
       whole.buffer = col.buffer.data();
       whole.buffer_length = static_cast<unsigned long>(col.buffer.size());
       whole.length = &length;
-      if (mysql_stmt_fetch_column(stmt, &whole, static_cast<unsigned>(i), 0) != 0) {
+      if (client_library().mysql_stmt_fetch_column(stmt, &whole, static_cast<unsigned>(i), 0) !=
+          0) {
         fail("fetch a long column of");
       }
       col.length = length;
@@ -201,7 +204,7 @@ struct Statement::Impl {
   void free_result() {
     if (has_result) {
       has_result = false;
-      if (mysql_stmt_free_result(stmt) != 0) {
+      if (client_library().mysql_stmt_free_result(stmt) != 0) {
         fail("read the rest of the result of");
       }
     }
@@ -212,14 +215,15 @@ Statement::Statement(Connection& connection, std::string_view sql)
   : m_impl(std::make_unique<Impl>()) {
   m_impl->server = connection.display();
   m_impl->head = head_of(sql);
-  m_impl->stmt = mysql_stmt_init(connection.handle());
+  m_impl->stmt = client_library().mysql_stmt_init(connection.handle());
   if (m_impl->stmt == nullptr) {
     connection.fail("prepare " + m_impl->head);
   }
-  if (mysql_stmt_prepare(m_impl->stmt, sql.data(), static_cast<unsigned long>(sql.size())) != 0) {
+  if (client_library().mysql_stmt_prepare(m_impl->stmt, sql.data(),
+                                          static_cast<unsigned long>(sql.size())) != 0) {
     m_impl->fail("prepare");
   }
-  const unsigned long count = mysql_stmt_param_count(m_impl->stmt);
+  const unsigned long count = client_library().mysql_stmt_param_count(m_impl->stmt);
   m_impl->params.resize(count);
   m_impl->param_binds.assign(count, MYSQL_BIND{});
 }
@@ -291,13 +295,14 @@ void Statement::execute() {
                              impl.head);
     }
   }
-  if (!impl.params.empty() && mysql_stmt_bind_param(impl.stmt, impl.param_binds.data()) != 0) {
+  if (!impl.params.empty() &&
+      client_library().mysql_stmt_bind_param(impl.stmt, impl.param_binds.data()) != 0) {
     impl.fail("bind the parameters of");
   }
-  if (mysql_stmt_execute(impl.stmt) != 0) {
+  if (client_library().mysql_stmt_execute(impl.stmt) != 0) {
     impl.fail("execute");
   }
-  if (mysql_stmt_field_count(impl.stmt) > 0) {
+  if (client_library().mysql_stmt_field_count(impl.stmt) > 0) {
     impl.setup_results();
     impl.has_result = true;
   }
@@ -311,7 +316,7 @@ bool Statement::fetch() {
   if (impl.rebind) {
     impl.bind_results();
   }
-  const int rc = mysql_stmt_fetch(impl.stmt);
+  const int rc = client_library().mysql_stmt_fetch(impl.stmt);
   if (rc == MYSQL_NO_DATA) {
     impl.has_result = false;
     return false;
@@ -413,11 +418,11 @@ std::optional<CivilTime> Statement::column_datetime(int column) const {
 }
 
 std::int64_t Statement::affected_rows() const {
-  return static_cast<std::int64_t>(mysql_stmt_affected_rows(m_impl->stmt));
+  return static_cast<std::int64_t>(client_library().mysql_stmt_affected_rows(m_impl->stmt));
 }
 
 std::uint64_t Statement::insert_id() const {
-  return mysql_stmt_insert_id(m_impl->stmt);
+  return client_library().mysql_stmt_insert_id(m_impl->stmt);
 }
 
 } // namespace jobop::store::mysql
