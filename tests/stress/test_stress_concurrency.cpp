@@ -96,6 +96,17 @@ std::string join_failures(const std::vector<std::string>& failures) {
   return text;
 }
 
+// The last JSON diagnostic of `err` (null if there is none).
+nlohmann::json last_diagnostic(const std::string& err) {
+  nlohmann::json last;
+  for (const auto& line : stress::complete_json_lines(err)) {
+    if (line.is_object() && line.contains("code")) {
+      last = line;
+    }
+  }
+  return last;
+}
+
 } // namespace
 
 TEST_SUITE("concurrency") {
@@ -288,6 +299,69 @@ TEST_SUITE("concurrency") {
                               {"stops_cli", tally.m_cli_stops},
                               {"stops_api", tally.m_api_stops},
                               {"seconds", seconds}};
+    std::cout << figures.dump() << std::endl;
+  }
+
+  // On MySQL a row lock makes a statement wait up to the lock wait timeout
+  // (--busy-timeout), and a read FOR UPDATE streams its rows: the wait, and
+  // its error, can come after the first rows arrived. That error must still
+  // be the server's (1205, store.locked, retried like a deadlock), as when it
+  // comes with the first reply. The bulk cancels of the test above meet the
+  // same case as deadlocks (1213) with the ticks.
+  TEST_CASE("a lock wait timeout in the middle of a streamed read is store.locked and retried") {
+    if (!stress::stress_on_mysql()) {
+      return; // SQLite has no row locks; its busy timeout is the test above
+    }
+    if (!stress::mysql_server_or_skip("lock wait timeout mid-read", false)) {
+      return;
+    }
+    TempDir dir;
+    stress::StressStore metastore(dir.path(), "locked");
+    // 1,024 ids: one read statement of the chunk (the backend reads up to
+    // 1,024 rows a statement), in input order; the locked job is far enough
+    // in that rows were sent before the read reaches it.
+    const auto ids = stress::job_ids(1024, "held-");
+    metastore.seed_running_jobs(ids);
+    std::string input;
+    for (const auto& id : ids) {
+      input += id + "\n";
+    }
+    auto holder = metastore.connect();
+    holder.begin();
+    holder.exec("SELECT id FROM master_meta WHERE id = 'held-00900' FOR UPDATE");
+    const auto start = std::chrono::steady_clock::now();
+    const auto locked =
+      run_jobop(metastore.args({"--busy-timeout", "1s", "cancel", "-", "-o", "jsonl"}), input,
+                metastore.env());
+    const double seconds = stress::seconds_since(start);
+    holder.rollback();
+
+    const auto diagnostic = last_diagnostic(locked.err);
+    INFO("stderr: " << locked.err);
+    CHECK(locked.exit_code == 5);
+    CHECK(locked.out.empty()); // the only chunk never committed
+    REQUIRE(diagnostic.is_object());
+    CHECK(diagnostic.at("code") == "store.locked");
+    CHECK(diagnostic.value("mysql_errno", -1) == 1205);
+    // Retried (as a deadlock is) before giving up: more than one wait of 1 s.
+    CHECK(seconds > 1.9);
+    std::size_t touched = 0;
+    for (const auto& [id, view] : metastore.read_jobs()) {
+      touched += view.op != 0;
+    }
+    CHECK(touched == 0);
+
+    // Once the lock is gone the same command does the work.
+    const auto rerun =
+      run_jobop(metastore.args({"cancel", "-", "-o", "jsonl"}), input, metastore.env());
+    CHECK_MESSAGE(rerun.exit_code == 0, rerun.err);
+    CHECK(stress::complete_json_lines(rerun.out).size() == ids.size());
+    const nlohmann::json figures = {{"test", "lock wait timeout mid-read"},
+                                    {"backend", "mysql"},
+                                    {"exit_code", locked.exit_code},
+                                    {"code", diagnostic.value("code", "")},
+                                    {"mysql_errno", diagnostic.value("mysql_errno", -1)},
+                                    {"seconds", seconds}};
     std::cout << figures.dump() << std::endl;
   }
 }
