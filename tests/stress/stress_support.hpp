@@ -135,11 +135,13 @@ public:
   // (no such pragma): CHECK TABLE of every table, then the rules the rows
   // must keep: no duplicate job, op or outbox row, no op or outbox row
   // without its job row, state and op codes the engine knows, created_at and
-  // updated_at set on every op with updated_at >= created_at, a send count of
-  // at least one on every outbox row.
+  // updated_at set on every op, a send count of at least one on every outbox
+  // row. (Not that times only grow: each process stamps its writes with the
+  // time it read when it started, so two that overlap may write out of order.)
   std::string integrity() const;
-  // Make this metastore an exact copy of `from` (a metastore of the same
-  // backend that no process uses): the file copied, or every table's rows.
+  // Make this metastore a copy of `from` (a metastore of the same backend
+  // that no process uses): the file copied, or every table's rows (with
+  // their seq_ids; an AUTO_INCREMENT counter keeps its high-water mark).
   void copy_from(const StressStore& from);
 
 private:

@@ -51,6 +51,14 @@ KillOutcome run_and_kill(const stress::StressStore& store, const std::vector<std
   return outcome;
 }
 
+// JOBOP_STRESS_KILLS, or 30 kills per command (20 sanitized) on SQLite and
+// 15 (8) on MySQL, where each costs more (a restore of the schema and
+// commands that talk to a server): each test stays well under a minute.
+std::size_t kills_default() {
+  return stress::stress_on_mysql() ? stress::env_count("JOBOP_STRESS_KILLS", 15, 8)
+                                   : stress::env_count("JOBOP_STRESS_KILLS", 30, 20);
+}
+
 const char* backend_name() {
   return stress::stress_on_mysql() ? "mysql" : "sqlite";
 }
@@ -60,7 +68,7 @@ const char* backend_name() {
 TEST_SUITE("kill9_cancel") {
   TEST_CASE("kill -9 of a bulk cancel leaves each job untouched or canceling; a rerun finishes") {
     const std::size_t n_jobs = stress::env_count("JOBOP_STRESS_KILL_CANCEL_JOBS", 20000, 6000);
-    const std::size_t n_kills = stress::env_count("JOBOP_STRESS_KILLS", 30, 20);
+    const std::size_t n_kills = kills_default();
     const std::size_t per_round =
       std::max<std::size_t>(1, stress::env_count("JOBOP_STRESS_KILLS_PER_ROUND", 5));
     const std::uint64_t seed = stress::stress_seed();
@@ -138,7 +146,7 @@ TEST_SUITE("kill9_cancel") {
 TEST_SUITE("kill9_tick") {
   TEST_CASE("kill -9 of a tick leaves each op untouched or fully done; a rerun finishes") {
     const std::size_t n_jobs = stress::env_count("JOBOP_STRESS_KILL_TICK_JOBS", 12000, 9000);
-    const std::size_t n_kills = stress::env_count("JOBOP_STRESS_KILLS", 30, 20);
+    const std::size_t n_kills = kills_default();
     const std::uint64_t seed = stress::stress_seed() + 1;
     std::mt19937_64 random(seed);
 
