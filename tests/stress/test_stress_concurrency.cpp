@@ -112,7 +112,11 @@ nlohmann::json last_diagnostic(const std::string& err) {
 TEST_SUITE("concurrency") {
 
   TEST_CASE("many processes cancel, tick and stop the same jobs at once and lose no update") {
-    const std::size_t n_jobs = stress::env_count("JOBOP_STRESS_JOBS", 3000, 1000);
+    // Fewer jobs on MySQL, where every commit waits for the server's log
+    // flush and the tick loops resend to every canceling job each time.
+    const std::size_t n_jobs = stress::stress_on_mysql()
+                                 ? stress::env_count("JOBOP_STRESS_JOBS", 2000, 800)
+                                 : stress::env_count("JOBOP_STRESS_JOBS", 3000, 1000);
     const std::size_t n_bulk = stress::env_count("JOBOP_STRESS_BULK_CANCELLERS", 4);
     const std::size_t bulk_rounds =
       std::max<std::size_t>(1, stress::env_count("JOBOP_STRESS_BULK_ROUNDS", 4));
@@ -284,6 +288,18 @@ TEST_SUITE("concurrency") {
     // each job was changed to canceling once, so no count was reset.
     CHECK(sends == tally.m_tick_sent);
     CHECK(metastore.integrity() == "ok");
+    // Not a rule (see StressStore::integrity), but worth a figure: outbox
+    // rows whose last send is stamped before their first, because two ticks
+    // that overlapped committed in the other order than they read the clock.
+    std::int64_t backward_sends = -1; // not counted on SQLite (text times)
+    if (metastore.mysql()) {
+      auto conn = metastore.connect();
+      auto stmt = conn.prepare("SELECT COUNT(*) FROM jobop_outbox WHERE last_sent < first_sent");
+      stmt.execute();
+      while (stmt.fetch()) {
+        backward_sends = stmt.column_int(0);
+      }
+    }
 
     nlohmann::json figures = {{"test", "concurrency"},
                               {"backend", metastore.mysql() ? "mysql" : "sqlite"},
@@ -291,11 +307,13 @@ TEST_SUITE("concurrency") {
                               {"jobs", n_jobs},
                               {"seed", seed},
                               {"processes", tally.m_processes},
+                              {"failed_processes", tally.m_failures.size()},
                               {"concurrent_cancellers", n_bulk + n_single},
                               {"cancel_records", tally.m_cancel_records},
                               {"ticks", tally.m_ticks},
                               {"tick_items", tally.m_tick_items},
                               {"outbox_sends", sends},
+                              {"outbox_last_sent_before_first_sent", backward_sends},
                               {"stops_cli", tally.m_cli_stops},
                               {"stops_api", tally.m_api_stops},
                               {"seconds", seconds}};
@@ -305,10 +323,10 @@ TEST_SUITE("concurrency") {
   // On MySQL a row lock makes a statement wait up to the lock wait timeout
   // (--busy-timeout), and a read FOR UPDATE streams its rows: the wait, and
   // its error, can come after the first rows arrived. That error must still
-  // be the server's (1205, store.locked, retried like a deadlock), as when it
-  // comes with the first reply. The bulk cancels of the test above meet the
-  // same case as deadlocks (1213) with the ticks.
-  TEST_CASE("a lock wait timeout in the middle of a streamed read is store.locked and retried") {
+  // be the server's (1205: store.locked, at once, as when it comes with the
+  // first reply). The bulk cancels of the test above meet the same case as
+  // deadlocks (1213) with the ticks, which must be retried.
+  TEST_CASE("a lock wait timeout in the middle of a streamed read is store.locked") {
     if (!stress::stress_on_mysql()) {
       return; // SQLite has no row locks; its busy timeout is the test above
     }
@@ -343,8 +361,8 @@ TEST_SUITE("concurrency") {
     REQUIRE(diagnostic.is_object());
     CHECK(diagnostic.at("code") == "store.locked");
     CHECK(diagnostic.value("mysql_errno", -1) == 1205);
-    // Retried (as a deadlock is) before giving up: more than one wait of 1 s.
-    CHECK(seconds > 1.9);
+    // Within the busy timeout (1 s), with room for a slow machine.
+    CHECK(seconds < 8);
     std::size_t touched = 0;
     for (const auto& [id, view] : metastore.read_jobs()) {
       touched += view.op != 0;
