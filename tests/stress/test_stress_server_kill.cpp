@@ -48,7 +48,7 @@ TEST_SUITE("server_kill") {
             "committed, nothing is half-written, a rerun finishes") {
     // Enough ids for several chunks of 16,384 jobs (one transaction each).
     const std::size_t n_jobs = stress::env_count("JOBOP_STRESS_SERVER_KILL_JOBS", 40000, 36000);
-    const std::size_t n_kills = stress::env_count("JOBOP_STRESS_SERVER_KILLS", 5, 3);
+    const std::size_t n_kills = stress::env_count("JOBOP_STRESS_SERVER_KILLS", 6, 4);
     const std::uint64_t seed = stress::stress_seed() + 2;
     std::mt19937_64 random(seed);
     if (!stress::mysql_server_or_skip("server kill", true)) {
@@ -86,7 +86,13 @@ TEST_SUITE("server_kill") {
       Child child =
         spawn_jobop(db.args(command), ChildOptions{scenario.input(), dir.file("kill.out"),
                                                    dir.file("kill.err"), "", db.env()});
-      std::this_thread::sleep_for(stress::random_delay(random, baseline.seconds));
+      // Stratified: the k-th kill lands at a random moment of the k-th of
+      // n_kills equal slices of 0-95 % of a full run, so that a few kills
+      // still cover start-up, the reads and the commits of every chunk.
+      const double slice = 0.95 * baseline.seconds / static_cast<double>(n_kills);
+      const double at = slice * (static_cast<double>((attempts - 1) % n_kills) +
+                                 std::uniform_real_distribution<double>(0.0, 1.0)(random));
+      std::this_thread::sleep_for(std::chrono::microseconds(static_cast<std::int64_t>(at * 1e6)));
       server.kill9();
       const auto killed_at = std::chrono::steady_clock::now();
       while (!child.try_wait() && std::chrono::steady_clock::now() - killed_at < k_exit_bound) {
