@@ -252,8 +252,9 @@ bool mysql_server_or_skip(const char* test, bool need_ctl) {
   std::string why;
   if (env_or_empty("JOBOP_TEST_MYSQL_URL").empty()) {
     if (env_or_empty("CI") == "true") {
-      FAIL(test << ": JOBOP_TEST_MYSQL_URL is not set, and CI must run the MySQL tests "
-                   "(scripts/test starts a server; scripts/mysql-server start DIR by hand)");
+      FAIL(std::string(test)
+           << ": JOBOP_TEST_MYSQL_URL is not set, and CI must run the MySQL tests "
+              "(scripts/test starts a server; scripts/mysql-server start DIR by hand)");
     }
     why = "JOBOP_TEST_MYSQL_URL is not set (start one: scripts/mysql-server start DIR && "
           "source DIR/env)";
@@ -264,7 +265,7 @@ bool mysql_server_or_skip(const char* test, bool need_ctl) {
   if (why.empty()) {
     return true;
   }
-  MESSAGE("jobop-stress: skipped " << test << ": " << why);
+  MESSAGE("jobop-stress: skipped " << std::string(test) << ": " << why);
   std::cout << nlohmann::json{{"test", test}, {"skipped", why}}.dump() << std::endl;
   return false;
 }
