@@ -5,6 +5,11 @@
 #include <jobop/core/exceptions.hpp>
 #include <jobop/model/job_id.hpp>
 
+#include <chrono>
+#include <random>
+#include <thread>
+#include <unistd.h>
+
 namespace jobop::store {
 
 namespace {
@@ -106,6 +111,11 @@ void run_transaction(Metastore& store, TxKind kind, const std::function<void()>&
         throw;
       }
     }
+    // Back off for a random while, longer each time, so that writers that
+    // collided do not collide again in step.
+    thread_local std::minstd_rand jitter(static_cast<unsigned>(::getpid()));
+    const int ceiling_ms = 10 * attempt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1 + jitter() % ceiling_ms));
   }
 }
 

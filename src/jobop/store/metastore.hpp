@@ -185,9 +185,10 @@ private:
 };
 
 // Run `body` in a transaction of `kind` and commit it. When the store says
-// the failure is retryable (a deadlock), roll back and run `body` again, up
-// to `attempts` times in all; so `body` must start from scratch each time.
+// the failure is retryable (a deadlock), roll back, wait a random few
+// milliseconds (longer each time) and run `body` again, up to `attempts`
+// times in all; so `body` must start from scratch each time.
 void run_transaction(Metastore& store, TxKind kind, const std::function<void()>& body,
-                     int attempts = 5);
+                     int attempts = 8);
 
 } // namespace jobop::store

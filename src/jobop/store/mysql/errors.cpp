@@ -108,7 +108,15 @@ bool is_retryable(const core::Error& error) {
 void throw_mysql_error(unsigned error_number, std::string_view sqlstate,
                        std::string_view server_message, const std::string& server,
                        std::string_view action) {
-  const Kind kind = kind_of(error_number, action);
+  Kind kind = kind_of(error_number, action);
+  // A server that goes away during the TLS handshake (it was killed or is
+  // shutting down) is reported as a TLS error; it is a transport failure.
+  if (error_number == CR_SSL_CONNECTION_ERROR && action == "connect" &&
+      (server_message.find("reset by peer") != std::string_view::npos ||
+       server_message.find("Broken pipe") != std::string_view::npos ||
+       server_message.find("unexpected eof") != std::string_view::npos)) {
+    kind = {"store.unreachable", "dropped the connection during the TLS handshake"};
+  }
   std::string message = "metastore " + server + " " + kind.what + " (" + std::string(action) +
                         ": error " + std::to_string(error_number);
   if (!sqlstate.empty()) {

@@ -5,6 +5,7 @@
 #include <jobop/store/mysql/row.hpp>
 #include <jobop/store/row_layout.hpp>
 
+#include <algorithm>
 #include <bit>
 
 namespace jobop::store::mysql {
@@ -40,6 +41,13 @@ std::string repeated(std::string_view item, std::size_t n) {
     out += item;
   }
   return out;
+}
+
+// Return `ids` sorted (byte order): the order every writer locks rows in.
+std::vector<std::string> sorted_ids(const std::vector<std::string>& ids) {
+  std::vector<std::string> sorted = ids;
+  std::sort(sorted.begin(), sorted.end());
+  return sorted;
 }
 
 } // namespace
@@ -119,14 +127,16 @@ std::optional<model::OpRecord> MysqlMetastore::get_op(std::string_view id) {
 
 void MysqlMetastore::upsert_ops(const std::vector<std::string>& ids, model::OpStatus op,
                                 core::UnixNanos now) {
-  for_each_batch(ids.size(), [&](std::size_t first, std::size_t rows) {
+  // Rows in sorted order: every writer locks them in the same order.
+  const std::vector<std::string> sorted = sorted_ids(ids);
+  for_each_batch(sorted.size(), [&](std::size_t first, std::size_t rows) {
     Statement& stmt = batch_statement(Batch::upsert_ops, rows);
     for (std::size_t i = 0; i < rows; ++i) {
       const int p = static_cast<int>(i) * 4;
       bind_time(stmt, p + 1, now);
       bind_time(stmt, p + 2, now);
       stmt.bind(p + 3, static_cast<std::int64_t>(op));
-      stmt.bind(p + 4, std::string_view(ids[first + i]));
+      stmt.bind(p + 4, std::string_view(sorted[first + i]));
     }
     stmt.run();
   });
@@ -173,10 +183,17 @@ std::int64_t MysqlMetastore::write_job_states(const std::vector<std::string>& id
 
 void MysqlMetastore::record_outbox_sends(const std::vector<model::OutboxRecord>& messages,
                                          core::UnixNanos now) {
+  std::vector<const model::OutboxRecord*> sorted;
+  sorted.reserve(messages.size());
+  for (const model::OutboxRecord& message : messages) {
+    sorted.push_back(&message);
+  }
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto* a, const auto* b) { return a->job_id < b->job_id; });
   for_each_batch(messages.size(), [&](std::size_t first, std::size_t rows) {
     Statement& stmt = batch_statement(Batch::outbox_sends, rows);
     for (std::size_t i = 0; i < rows; ++i) {
-      const model::OutboxRecord& message = messages[first + i];
+      const model::OutboxRecord& message = *sorted[first + i];
       const int p = static_cast<int>(i) * 6;
       stmt.bind(p + 1, std::string_view(message.job_id));
       stmt.bind(p + 2, message.epoch);

@@ -5,7 +5,9 @@
 #include <jobop/store/mysql/row.hpp>
 #include <jobop/store/row_layout.hpp>
 
+#include <algorithm>
 #include <bit>
+#include <numeric>
 
 namespace jobop::store::mysql {
 
@@ -22,6 +24,13 @@ std::string outbox_join(bool has_outbox, const std::string& id_expr) {
 std::vector<std::optional<model::StatusRow>>
 MysqlMetastore::read_jobs(const std::vector<std::string>& ids, bool include_config) {
   std::vector<std::optional<model::StatusRow>> rows(ids.size());
+  // Rows are locked in the order the ids are bound: every jobop binds them
+  // sorted, so two writers lock in the same order and cannot deadlock on
+  // them. `order[k]` is the index in `ids` of the k-th id bound.
+  std::vector<std::size_t> order(ids.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(),
+            [&ids](std::size_t a, std::size_t b) { return ids[a] < ids[b]; });
   std::size_t done = 0;
   while (done < ids.size()) {
     const std::size_t left = ids.size() - done;
@@ -52,7 +61,7 @@ MysqlMetastore::read_jobs(const std::vector<std::string>& ids, bool include_conf
     }
     Statement& stmt = it->second;
     for (std::size_t i = 0; i < n; ++i) {
-      stmt.bind(static_cast<int>(i) + 1, std::string_view(ids[done + i]));
+      stmt.bind(static_cast<int>(i) + 1, std::string_view(ids[order[done + i]]));
     }
     stmt.execute();
     const Row row(stmt, m_conn.zone());
@@ -61,7 +70,7 @@ MysqlMetastore::read_jobs(const std::vector<std::string>& ids, bool include_conf
       model::StatusRow status;
       read_status_row(row, status, 1);
       if (pos < n && (status.job || status.op)) {
-        rows[done + pos] = std::move(status);
+        rows[order[done + pos]] = std::move(status);
       }
     }
     stmt.reset();

@@ -95,9 +95,17 @@ struct Statement::Impl {
   }
 
   [[noreturn]] void fail(std::string_view action) const {
-    throw_mysql_error(
-      client_library().mysql_stmt_errno(stmt), client_library().mysql_stmt_sqlstate(stmt),
-      client_library().mysql_stmt_error(stmt), server, std::string(action) + " " + head);
+    const ClientLibrary& lib = client_library();
+    // An error met while rows stream in (a lock wait timeout or a deadlock
+    // of a FOR UPDATE read, a lost server) is the connection's, not the
+    // statement's: the statement then says 0.
+    if (lib.mysql_stmt_errno(stmt) == 0 && stmt->mysql != nullptr &&
+        lib.mysql_errno(stmt->mysql) != 0) {
+      throw_mysql_error(lib.mysql_errno(stmt->mysql), lib.mysql_sqlstate(stmt->mysql),
+                        lib.mysql_error(stmt->mysql), server, std::string(action) + " " + head);
+    }
+    throw_mysql_error(lib.mysql_stmt_errno(stmt), lib.mysql_stmt_sqlstate(stmt),
+                      lib.mysql_stmt_error(stmt), server, std::string(action) + " " + head);
   }
 
   Param& param(int index, MYSQL_BIND*& bind) {
