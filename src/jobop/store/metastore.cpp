@@ -5,6 +5,7 @@
 #include <jobop/core/exceptions.hpp>
 #include <jobop/model/job_id.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 #include <thread>
@@ -111,11 +112,11 @@ void run_transaction(Metastore& store, TxKind kind, const std::function<void()>&
         throw;
       }
     }
-    // Back off for a random while, longer each time, so that writers that
-    // collided do not collide again in step.
+    // Back off for a random while, growing with each attempt (up to 320 ms),
+    // so that writers that collided do not collide again in step.
     thread_local std::minstd_rand jitter(static_cast<unsigned>(::getpid()));
-    const int ceiling_ms = 10 * attempt;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1 + jitter() % ceiling_ms));
+    const unsigned ceiling_ms = 5u << std::min(attempt, 6);
+    std::this_thread::sleep_for(std::chrono::milliseconds(jitter() % (ceiling_ms + 1)));
   }
 }
 

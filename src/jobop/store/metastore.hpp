@@ -189,6 +189,6 @@ private:
 // milliseconds (longer each time) and run `body` again, up to `attempts`
 // times in all; so `body` must start from scratch each time.
 void run_transaction(Metastore& store, TxKind kind, const std::function<void()>& body,
-                     int attempts = 8);
+                     int attempts = 20);
 
 } // namespace jobop::store

@@ -80,7 +80,7 @@ Statement& MysqlMetastore::batch_statement(Batch kind, std::size_t rows) {
           repeated("(?, ?, ?, ?, 1, ?, ?)", rows) +
           " ON DUPLICATE KEY UPDATE epoch = VALUES(epoch), node_id = VALUES(node_id), "
           "address = VALUES(address), send_count = send_count + 1, "
-          "last_sent = VALUES(last_sent)";
+          "last_sent = GREATEST(last_sent, VALUES(last_sent))";
     break;
   case Batch::clear_outboxes:
     sql = "DELETE FROM jobop_outbox WHERE job_id IN (" + repeated("?", rows) + ")";
