@@ -47,8 +47,8 @@ TEST_SUITE("server_kill") {
   TEST_CASE("kill -9 of the MySQL server during a bulk cancel: exit 5, what was reported is "
             "committed, nothing is half-written, a rerun finishes") {
     // Enough ids for several chunks of 16,384 jobs (one transaction each).
-    const std::size_t n_jobs = stress::env_count("JOBOP_STRESS_SERVER_KILL_JOBS", 40000, 36000);
-    const std::size_t n_kills = stress::env_count("JOBOP_STRESS_SERVER_KILLS", 6, 4);
+    const std::size_t n_jobs = stress::env_count("JOBOP_STRESS_SERVER_KILL_JOBS", 40000, 33000);
+    const std::size_t n_kills = stress::env_count("JOBOP_STRESS_SERVER_KILLS", 6, 3);
     const std::uint64_t seed = stress::stress_seed() + 2;
     std::mt19937_64 random(seed);
     if (!stress::mysql_server_or_skip("server kill", true)) {
