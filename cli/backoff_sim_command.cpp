@@ -29,6 +29,7 @@ Examples:
   jobop backoff-sim -o svg > schedule.svg           # the same as a chart
   jobop backoff-sim --config server-master.toml --multiplier 2
   jobop backoff-sim --trace events.jsonl --seed 7   # replay a trace reproducibly
+  jobop backoff-sim --uptime 9m --runs 10000        # a job crashing every 9 minutes
   jobop backoff-sim --uptime 0,30s,1m,9m --runs 10000 -o table
   jobop backoff-sim --uptime 1m --vs candidate.toml -o table
   jobop backoff-sim --uptime 1m --solve max-try-time --give-up-after 6h --max-wait 10m)";

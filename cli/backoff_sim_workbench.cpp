@@ -96,8 +96,8 @@ bool run_solve(const BackoffSimOptions& opts, const LoadedPolicy& policy) {
   }
   if (!result.solved) {
     write_diagnostic(std::cerr, "error", "solve.no_solution",
-                     "no " + std::string(backoff::to_string(request.key)) +
-                       " fits: " + result.note + "; the closest policy tried is printed");
+                     result.note + "; the closest policy tried is printed (exit 4)",
+                     {{"key", std::string(backoff::to_string(request.key))}});
   }
   return result.solved;
 }

@@ -151,3 +151,47 @@ TEST_CASE("a missing file is a usage error naming it") {
   }
   CHECK_THROWS_AS(apply_backoff_config_file(builder, "/"), UsageError);
 }
+
+TEST_CASE("every error of a file is reported, each with its file, line and key") {
+  BackoffConfigBuilder builder;
+  try {
+    apply_backoff_config_text(builder,
+                              "[job-backoff]\nmax-try-time = \"52\"\nrandomization-factor = 0.1\n"
+                              "multipler = 2\nmax-interval = 5.5\n",
+                              "e.toml", ConfigFormat::toml);
+    FAIL("no error");
+  } catch (const ConfigFileError& e) {
+    const auto& issues = e.issues();
+    REQUIRE(issues.size() == 4);
+    CHECK(issues[0].key == "max-try-time");
+    CHECK(issues[0].line == 2);
+    CHECK(issues[0].file == "e.toml");
+    CHECK(issues[0].message.find("quoted") != std::string::npos);
+    CHECK(issues[1].key == "randomization-factor");
+    CHECK(issues[1].code == "config.unknown_key");
+    CHECK(issues[2].suggestion == "multiplier");
+    CHECK(issues[3].line == 5);
+    CHECK(std::string(e.what()) == issues[0].message);
+  }
+}
+
+TEST_CASE("a number in quotes is refused in a file, as the engine's decoder does") {
+  CHECK(load_error("max-try-time = \"52\"\n", ConfigFormat::toml).code() == "config.invalid_value");
+  CHECK(load_error("multiplier = \"1.5\"\n", ConfigFormat::toml).code() == "config.invalid_value");
+  CHECK(load_error("{\"max-try-time\": \"52\"}", ConfigFormat::json).code() ==
+        "config.invalid_value");
+}
+
+TEST_CASE("a file of jobop's own may set randomization-factor; the engine's table may not") {
+  CHECK(load("randomization-factor = 0.1\n", ConfigFormat::toml).randomization_factor == 0.1);
+  CHECK(load_error("[job-backoff]\nrandomization-factor = 0.1\n", ConfigFormat::toml).code() ==
+        "config.unknown_key");
+}
+
+TEST_CASE("degenerate values the engine accepts are accepted") {
+  const auto c = load("multiplier = 0.5\nmax-try-time = 0\nmax-interval = \"-5s\"\n",
+                      ConfigFormat::toml);
+  CHECK(c.multiplier == 0.5);
+  CHECK(c.max_try_time == 0);
+  CHECK(c.max_interval == -5 * k_second);
+}
