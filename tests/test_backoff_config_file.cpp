@@ -189,8 +189,8 @@ TEST_CASE("a file of jobop's own may set randomization-factor; the engine's tabl
 }
 
 TEST_CASE("degenerate values the engine accepts are accepted") {
-  const auto c = load("multiplier = 0.5\nmax-try-time = 0\nmax-interval = \"-5s\"\n",
-                      ConfigFormat::toml);
+  const auto c =
+    load("multiplier = 0.5\nmax-try-time = 0\nmax-interval = \"-5s\"\n", ConfigFormat::toml);
   CHECK(c.multiplier == 0.5);
   CHECK(c.max_try_time == 0);
   CHECK(c.max_interval == -5 * k_second);

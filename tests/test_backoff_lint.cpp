@@ -53,8 +53,8 @@ TEST_CASE("each probable mistake of the SPEC is a warning naming its key") {
 
 TEST_CASE("a warning names the file and line its value came from") {
   BackoffConfigBuilder builder;
-  apply_backoff_config_text(builder, "[log]\nlevel = 1\n[job-backoff]\nmultiplier = 0.8\n", "m.toml",
-                            ConfigFormat::toml);
+  apply_backoff_config_text(builder, "[log]\nlevel = 1\n[job-backoff]\nmultiplier = 0.8\n",
+                            "m.toml", ConfigFormat::toml);
   const auto issues = lint_policy(builder.build(), &builder);
   REQUIRE(issues.size() == 1);
   CHECK(issues[0].file == "m.toml");
@@ -64,8 +64,8 @@ TEST_CASE("a warning names the file and line its value came from") {
 
 TEST_CASE("a misspelt [job-backoff] table is a warning with the table meant") {
   BackoffConfigBuilder builder;
-  const auto layout = apply_backoff_config_text(builder, "[log]\nlevel = 1\n[job_backoff]\nmax-try-time = 3\n",
-                                                "m.toml", ConfigFormat::toml);
+  const auto layout = apply_backoff_config_text(
+    builder, "[log]\nlevel = 1\n[job_backoff]\nmax-try-time = 3\n", "m.toml", ConfigFormat::toml);
   CHECK(layout == ConfigLayout::engine_none);
   CHECK(builder.build().max_try_time == 600);
   const auto issues = lint_policy(builder.build(), &builder);

@@ -49,8 +49,8 @@ TEST_CASE("--uptime takes a list and gives one result and one table row per upti
   REQUIRE(doc.at("results").size() == 4);
   CHECK(doc.at("results").at(1).at("uptime") == "30s");
   CHECK(doc.at("results").at(3).at("uptime_ns") == 540'000'000'000);
-  const auto table = run_jobop({"backoff-sim", "--uptime", "0,30s,1m,9m", "--runs", "400",
-                                "--seed", "1", "--max-try-time", "50", "-o", "table"});
+  const auto table = run_jobop({"backoff-sim", "--uptime", "0,30s,1m,9m", "--runs", "400", "--seed",
+                                "1", "--max-try-time", "50", "-o", "table"});
   REQUIRE(table.exit_code == 0);
   for (const char* uptime : {"      0s ", "     30s ", "   1m0s ", "   9m0s "}) {
     CHECK(contains(table.out, uptime));
@@ -76,8 +76,8 @@ TEST_CASE("every percentile carries its 95 % interval, and too few runs are a wa
   }
   CHECK(warned);
   CHECK(contains(r.err, "simulate.too_few_runs"));
-  const auto table = run_jobop({"backoff-sim", "--uptime", "0", "--runs", "100", "--seed", "1",
-                                "-o", "table"});
+  const auto table =
+    run_jobop({"backoff-sim", "--uptime", "0", "--runs", "100", "--seed", "1", "-o", "table"});
   CHECK(contains(table.out, "warning: uptime 0s: 100 terminated runs are too few for p99"));
   CHECK(contains(table.out, "95 % confidence intervals"));
 }
@@ -96,8 +96,8 @@ TEST_CASE("the table keeps every note: runs cut by the horizon, and none at all"
 }
 
 TEST_CASE("an initial-interval above max-interval: honest rows, cap on retry 2, a warning") {
-  const auto r = run_jobop({"backoff-sim", "-o", "table", "--initial-interval", "10m",
-                            "--max-interval", "1m"});
+  const auto r =
+    run_jobop({"backoff-sim", "-o", "table", "--initial-interval", "10m", "--max-interval", "1m"});
   REQUIRE(r.exit_code == 0);
   CHECK(contains(r.out, "reaches max-interval: on retry 2, after 10.0 min"));
   CHECK(contains(r.out, "(594 rows like the one above)"));
@@ -112,15 +112,15 @@ TEST_CASE("an initial-interval above max-interval: honest rows, cap on retry 2, 
 }
 
 TEST_CASE("degenerate values run as the engine runs them, with a warning") {
-  const auto zero = run_jobop({"backoff-sim", "--max-try-time", "0", "--uptime", "0", "--runs",
-                               "3", "--seed", "1"});
+  const auto zero = run_jobop(
+    {"backoff-sim", "--max-try-time", "0", "--uptime", "0", "--runs", "3", "--seed", "1"});
   REQUIRE(zero.exit_code == 0);
   const auto doc = json::parse(zero.out);
   CHECK(doc.at("terminated") == 3);
   CHECK(doc.at("time_to_terminate").at("max_ns") == 0);
   CHECK(contains(zero.err, "config.degenerate"));
-  const auto shrink = run_jobop({"backoff-sim", "--multiplier", "0.5", "--max-try-time", "3",
-                                 "--randomization-factor", "0"});
+  const auto shrink = run_jobop(
+    {"backoff-sim", "--multiplier", "0.5", "--max-try-time", "3", "--randomization-factor", "0"});
   REQUIRE(shrink.exit_code == 0);
   CHECK(json::parse(shrink.out).at("summary").at("time_to_terminate") == "7.5s");
   CHECK(json::parse(shrink.err).at("level") == "warning");
@@ -202,9 +202,9 @@ TEST_CASE("--vs compares two policies, paired by seed, with the difference per u
 }
 
 TEST_CASE("--solve finds max-try-time exactly and prints the block to paste") {
-  const auto r = run_jobop({"backoff-sim", "--uptime", "1m", "--solve", "max-try-time",
-                            "--give-up-after", "6h", "--max-wait", "10m", "--runs", "2000",
-                            "--seed", "1"});
+  const auto r =
+    run_jobop({"backoff-sim", "--uptime", "1m", "--solve", "max-try-time", "--give-up-after", "6h",
+               "--max-wait", "10m", "--runs", "2000", "--seed", "1"});
   REQUIRE(r.exit_code == 0);
   const auto doc = json::parse(r.out);
   CHECK(doc.at("solved") == true);
@@ -212,11 +212,12 @@ TEST_CASE("--solve finds max-try-time exactly and prints the block to paste") {
   CHECK(doc.at("percentile_ns") <= 6 * 3'600'000'000'000LL);
   CHECK(doc.at("next").at("value") == n + 1);
   CHECK(doc.at("next").at("percentile_ns") > 6 * 3'600'000'000'000LL);
-  CHECK(contains(doc.at("toml").get<std::string>(),
-                 "[job-backoff]\n" "reset-interval = \"10m0s\"\n"));
+  CHECK(contains(doc.at("toml").get<std::string>(), "[job-backoff]\n"
+                                                    "reset-interval = \"10m0s\"\n"));
   // The block, pasted into an engine config, gives the same distribution.
   TempDir dir;
-  write_file(dir.file("solved.toml"), "[log]\nlevel = \"info\"\n" + doc.at("toml").get<std::string>());
+  write_file(dir.file("solved.toml"),
+             "[log]\nlevel = \"info\"\n" + doc.at("toml").get<std::string>());
   const auto direct = json::parse(run_jobop({"backoff-sim", "--config", dir.file("solved.toml"),
                                              "--uptime", "1m", "--runs", "2000", "--seed", "1"})
                                     .out);
@@ -241,7 +242,8 @@ TEST_CASE("-o svg draws a well-formed chart that renders to PNG") {
     const char* must_say;
   } charts[] = {
     {"schedule", {"backoff-sim", "-o", "svg"}, "cap 5m0s reached at retry 24"},
-    {"model", {"backoff-sim", "-o", "svg", "--uptime", "0,10m", "--runs", "500", "--seed", "1"},
+    {"model",
+     {"backoff-sim", "-o", "svg", "--uptime", "0,10m", "--runs", "500", "--seed", "1"},
      "The job never terminates"},
     {"none", {"backoff-sim", "-o", "svg", "--max-try-time", "1"}, "with no retry"},
   };
@@ -265,9 +267,9 @@ TEST_CASE("-o svg draws a well-formed chart that renders to PNG") {
 
 TEST_CASE("-o table adds a sparkline on a real terminal, and only there") {
   // script(1) runs jobop on a pty: stdout is a terminal.
-  const auto tty = run_process(
-    {"/usr/bin/script", "-qec", jobop_binary() + " backoff-sim -o table --max-try-time 40",
-     "/dev/null"});
+  const auto tty =
+    run_process({"/usr/bin/script", "-qec",
+                 jobop_binary() + " backoff-sim -o table --max-try-time 40", "/dev/null"});
   REQUIRE(tty.exit_code == 0);
   CHECK(contains(tty.out, "interval per retry: \xE2\x96\x81"));
   CHECK(contains(tty.out, "\xE2\x96\x88"));

@@ -17,7 +17,7 @@ using time::format_go_duration;
 constexpr double k_width = 860;
 constexpr double k_left = 90;
 constexpr double k_right = 100;
-constexpr double k_top = 56;
+constexpr double k_top = 64;
 constexpr double k_plot_height = 300;
 constexpr double k_bottom = 64;
 
@@ -91,13 +91,14 @@ double nice_count_step(double top, int count) {
 
 class Svg {
 public:
-  Svg(double height, const std::string& title) {
+  Svg(double height, const std::string& title, const std::string& subtitle) {
     m_out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
           << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << num(k_width) << "\" height=\""
           << num(height) << "\" viewBox=\"0 0 " << num(k_width) << ' ' << num(height)
           << "\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"12\">\n"
           << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
-    text(k_width / 2, 22, title, "middle", 14, "bold");
+    text(k_width / 2, 20, title, "middle", 14, "bold");
+    text(k_width / 2, 38, subtitle, "middle", 12, "normal", "#444");
   }
 
   void text(double x, double y, const std::string& s, const char* anchor = "start", int size = 12,
@@ -183,6 +184,12 @@ core::Nanos interval_at(const Schedule& schedule, std::int64_t retry) {
   auto it = std::upper_bound(rows.begin(), rows.end(), retry,
                              [](std::int64_t r, const ScheduleRow& row) { return r < row.retry; });
   return it == rows.begin() ? rows.front().nominal : std::prev(it)->nominal;
+}
+
+// The policy line of the tables without its "policy: " and newline.
+std::string policy_text(const BackoffConfig& config) {
+  const std::string line = policy_line(config);
+  return "policy: " + line.substr(8, line.size() - 9);
 }
 
 } // namespace
@@ -274,8 +281,7 @@ std::string schedule_svg(const BackoffConfig& config, const Schedule& schedule) 
 std::string failure_model_svg(const BackoffConfig& config, const std::vector<UptimeResult>& sweep) {
   const double panel = k_plot_height * 0.8 + 90;
   const double height = k_top + panel * static_cast<double>(sweep.size()) + 20;
-  Svg svg(height, "Time to terminate (from the first failure): " +
-                    policy_line(config).substr(8, policy_line(config).size() - 9));
+  Svg svg(height, "Time to terminate, from the first failure", policy_text(config));
   const double plot_width = k_width - k_left - k_right;
   const double plot_height = k_plot_height * 0.8;
   double y0 = k_top + 10;
