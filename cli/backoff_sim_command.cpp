@@ -107,7 +107,8 @@ void setup_backoff_sim_command(CLI::App& app, Globals& globals) {
   }
   opts->seed_option =
     sub->add_option("--seed", opts->seed_text, "Seed of the jitter (default: random, and printed)")
-      ->check(seed_validator());
+      ->check(seed_validator())
+      ->type_name("N");
   opts->trace_option = sub
                          ->add_option("--trace", opts->trace_path,
                                       "Replay a JSON Lines trace from FILE, or - for stdin")
@@ -120,7 +121,8 @@ void setup_backoff_sim_command(CLI::App& app, Globals& globals) {
       ->type_name("DURATION[,...]");
   auto* runs = sub->add_option("--runs", opts->runs, "Failure model: jobs to simulate per uptime")
                  ->capture_default_str()
-                 ->check(at_least_one());
+                 ->check(at_least_one())
+                 ->type_name("N");
   auto* tick = sub
                  ->add_option("--tick-interval", opts->tick_interval,
                               "Failure model: restarts happen only on engine ticks this far "
@@ -149,7 +151,8 @@ void setup_backoff_sim_command(CLI::App& app, Globals& globals) {
                     ->type_name("DURATION");
   auto* percentile = sub->add_option("--percentile", opts->percentile, "Solve: which percentile")
                        ->check(CLI::IsMember({"p50", "p90", "p99"}))
-                       ->capture_default_str();
+                       ->capture_default_str()
+                       ->type_name("p50|p90|p99");
   opts->max_wait_option =
     sub
       ->add_option("--max-wait", opts->max_wait,
@@ -160,7 +163,8 @@ void setup_backoff_sim_command(CLI::App& app, Globals& globals) {
                  "json, table or svg (schedule, failure model, solve; a terminal adds a "
                  "sparkline to the schedule table)")
     ->check(CLI::IsMember({"json", "table", "svg"}))
-    ->capture_default_str();
+    ->capture_default_str()
+    ->type_name("json|table|svg");
   opts->trace_option->excludes(opts->uptime_option);
   opts->trace_option->excludes(solve);
   solve->needs(give_up);

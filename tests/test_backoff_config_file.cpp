@@ -84,18 +84,18 @@ TEST_CASE("the same layouts work in JSON") {
   CHECK(config.initial_interval == 2 * k_second);
   CHECK(config.max_try_time == 3);
   config = load(R"({"addr": "x", "log": {"level": "info"},
-  "job-backoff": {"max-interval": 120000000000, "randomization-factor": 0.1}})",
+  "job-backoff": {"max-interval": 120000000000, "multiplier": 2}})",
                 ConfigFormat::json, &layout);
   CHECK(layout == ConfigLayout::engine_table);
   CHECK(config.max_interval == 2 * k_minute);
-  CHECK(config.randomization_factor == 0.1);
+  CHECK(config.multiplier == 2);
 }
 
 TEST_CASE("an unknown key in the backoff table names it, its line and a suggestion") {
   const auto e = load_error("[job-backoff]\nmultiplier = 2\nmax-try-tim = 5\n", ConfigFormat::toml);
   CHECK(e.code() == "config.unknown_key");
   CHECK(std::string(e.what()).rfind("cfg:3: unknown key \"max-try-tim\"", 0) == 0);
-  CHECK(std::string(e.what()).find("did you mean max-try-time?") != std::string::npos);
+  CHECK(std::string(e.what()).find("did you mean `max-try-time`?") != std::string::npos);
   const auto j =
     load_error("{\n  \"job-backoff\": {\n    \"multipler\": 2\n  }\n}", ConfigFormat::json);
   CHECK(j.code() == "config.unknown_key");
@@ -109,10 +109,9 @@ TEST_CASE("a misspelt key alone at the top level is not mistaken for an engine c
 }
 
 TEST_CASE("bad values name the key, the value and the line") {
-  const auto e = load_error("multiplier = 1.2\n\nmax-interval = \"-5m\"\n", ConfigFormat::toml);
+  const auto e = load_error("multiplier = 1.2\n\nmax-interval = \"-5x\"\n", ConfigFormat::toml);
   CHECK(e.code() == "config.invalid_value");
-  CHECK(std::string(e.what()) ==
-        "cfg:3: invalid max-interval -5m0s: a duration must not be negative");
+  CHECK(std::string(e.what()).rfind("cfg:3: invalid max-interval \"-5x\": ", 0) == 0);
   const auto type = load_error("max-try-time = true\n", ConfigFormat::toml);
   CHECK(type.code() == "config.invalid_value");
   CHECK(std::string(type.what()).find("cfg:1") == 0);

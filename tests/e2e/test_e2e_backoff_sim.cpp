@@ -103,7 +103,8 @@ TEST_CASE("config file errors are usage errors naming the file, line and key") {
   auto d = usage_error({"backoff-sim", "--config", dir.file("bad.toml")});
   CHECK(d.at("code") == "config.unknown_key");
   CHECK(d.at("message").get<std::string>().find("bad.toml:2") != std::string::npos);
-  CHECK(d.at("message").get<std::string>().find("did you mean max-try-time?") != std::string::npos);
+  CHECK(d.at("message").get<std::string>().find("did you mean `max-try-time`?") !=
+        std::string::npos);
   write_file(dir.file("bad.json"), "{\"randomization-factor\": 2}");
   d = usage_error({"backoff-sim", "--config", dir.file("bad.json")});
   CHECK(d.at("code") == "config.invalid_value");

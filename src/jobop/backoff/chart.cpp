@@ -196,8 +196,7 @@ std::string policy_text(const BackoffConfig& config) {
 
 std::string schedule_svg(const BackoffConfig& config, const Schedule& schedule) {
   const double height = k_top + k_plot_height + k_bottom + 30;
-  Svg svg(height,
-          "Retry schedule: " + policy_line(config).substr(8, policy_line(config).size() - 9));
+  Svg svg(height, "Retry schedule", policy_text(config));
   const double plot_width = k_width - k_left - k_right;
   const double y0 = k_top;
   if (schedule.rows.empty()) {
