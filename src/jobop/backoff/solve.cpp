@@ -134,6 +134,7 @@ public:
     const auto next = evaluate(answer + 1);
     result.next_value = answer + 1;
     result.next_percentile = next;
+    result.evaluations = m_evaluations;
     return result;
   }
 
