@@ -7,6 +7,7 @@
 #include <jobop/core/exceptions.hpp>
 #include <jobop/time/go_duration.hpp>
 
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <optional>
@@ -82,7 +83,9 @@ inline std::string write_config(const backoff::BackoffConfig& c, backoff::Config
 
 inline bool same_config(const backoff::BackoffConfig& a, const backoff::BackoffConfig& b) {
   return a.reset_interval == b.reset_interval && a.initial_interval == b.initial_interval &&
-         a.max_interval == b.max_interval && a.multiplier == b.multiplier &&
+         a.max_interval == b.max_interval &&
+         // The engine accepts `multiplier = nan` (SPEC §3), and NaN != NaN.
+         (a.multiplier == b.multiplier || (std::isnan(a.multiplier) && std::isnan(b.multiplier))) &&
          a.max_try_time == b.max_try_time && a.randomization_factor == b.randomization_factor;
 }
 

@@ -44,8 +44,8 @@ TEST_CASE("one job's events never change another job's jitter") {
   }
 }
 
-TEST_CASE("the manager rejects an invalid config") {
+TEST_CASE("the manager rejects a jitter outside [0, 1], the one rule the engine lacks") {
   BackoffConfig config;
-  config.multiplier = 0.5;
+  config.randomization_factor = 1.5;
   CHECK_THROWS_AS(BackoffManager(config, 1), jobop::core::UsageError);
 }

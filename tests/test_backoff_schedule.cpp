@@ -95,9 +95,12 @@ TEST_CASE("multiplier 1 below the cap never reaches it") {
   const Schedule s = compute_schedule(config);
   CHECK_FALSE(s.attempts_to_max_interval.has_value());
   CHECK(s.time_to_terminate == 999 * 5 * k_second);
-  CHECK(s.rows.size() == 103); // the first 100 and the last 3
-  CHECK(s.rows[99].retry == 100);
-  CHECK(s.rows[100].retry == 997);
+  // The interval never changes: row 1, then the last 3, and the omitted
+  // rows are all like row 1.
+  REQUIRE(s.rows.size() == 4);
+  CHECK(s.rows[1].retry == 997);
+  CHECK(s.omitted_rows_repeat);
+  CHECK(s.stable_from == 1);
 }
 
 TEST_CASE("a huge max-try-time is summed in closed form and saturates") {
@@ -110,4 +113,42 @@ TEST_CASE("a huge max-try-time is summed in closed form and saturates") {
   const Schedule t = compute_schedule(config);
   CHECK(t.time_to_terminate ==
         *t.time_to_max_interval + (Nanos{10'000'000} - 1 - 23) * 5 * k_minute);
+}
+
+TEST_CASE("an initial-interval above max-interval is waited once, then capped on retry 2") {
+  BackoffConfig config;
+  config.initial_interval = 10 * k_minute;
+  config.max_interval = k_minute;
+  const auto s = compute_schedule(config);
+  REQUIRE(s.rows.size() >= 3);
+  CHECK(s.rows[0].retry == 1);
+  CHECK(s.rows[0].nominal == 10 * k_minute);
+  CHECK(s.rows[1].retry == 2);
+  CHECK(s.rows[1].nominal == k_minute);
+  CHECK(s.attempts_to_max_interval == 2);
+  CHECK(s.time_to_max_interval == 10 * k_minute);
+  CHECK(s.omitted_after == 2);
+  CHECK(s.omitted_rows_repeat);
+  CHECK(s.time_to_terminate == 10 * k_minute + 598 * k_minute);
+}
+
+TEST_CASE("a shrinking interval (multiplier below 1) is simulated as the engine runs it") {
+  BackoffConfig config;
+  config.multiplier = 0.5;
+  config.randomization_factor = 0;
+  config.max_try_time = 4;
+  const auto s = compute_schedule(config);
+  REQUIRE(s.rows.size() == 3);
+  CHECK(s.rows[1].nominal == 2500 * jobop::core::k_millisecond);
+  CHECK(s.rows[2].nominal == 1250 * jobop::core::k_millisecond);
+  CHECK_FALSE(s.attempts_to_max_interval.has_value());
+}
+
+TEST_CASE("max-try-time 0 terminates at the first failure, as the engine does") {
+  BackoffConfig config;
+  config.max_try_time = 0;
+  const auto s = compute_schedule(config);
+  CHECK(s.total_rows == 0);
+  CHECK(s.rows.empty());
+  CHECK(s.time_to_terminate == 0);
 }

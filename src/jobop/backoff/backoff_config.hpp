@@ -1,5 +1,6 @@
 #pragma once
 
+#include <jobop/backoff/config_issue.hpp>
 #include <jobop/core/clock.hpp>
 
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 // The engine's job-backoff configuration (SPEC §3) and the rules for its values.
 namespace jobop::backoff {
@@ -32,6 +34,14 @@ inline constexpr std::string_view k_backoff_keys[] = {"reset-interval", "initial
 // True iff `key` is one of k_backoff_keys.
 bool is_backoff_key(std::string_view key);
 
+// True iff `key` is one of the five keys of the engine's `[job-backoff]`
+// (every key but randomization-factor, which the engine fixes at 0.5).
+bool is_engine_backoff_key(std::string_view key);
+
+// True iff `name` differs from `known` only as a typo would: case, '_' for
+// '-', or a few edits (a third of `known`, at least 2).
+bool looks_like(std::string_view name, std::string_view known);
+
 // Return the known key closest to `key` (e.g. "max-try-time" for
 // "max_try_time" or "max-tries"), or "" when none is close enough to suggest.
 std::string suggest_backoff_key(std::string_view key);
@@ -40,14 +50,23 @@ std::string suggest_backoff_key(std::string_view key);
 // command line), an integer or a floating-point number.
 using SettingValue = std::variant<std::string, std::int64_t, double>;
 
-// Where a value comes from: a file holds typed values (a duration string must
-// be Go syntax); a flag holds text that may also be an integer of nanoseconds
-// or a number.
+// Where a value comes from: a file holds typed values (a number must not be
+// quoted, as the engine's decoder requires); a flag holds text. A duration
+// string is Go syntax in both ("30" is refused, never read as nanoseconds).
 enum class SettingOrigin { file, flag };
 
-// Check every rule of the SPEC: durations >= 0, multiplier finite and >= 1,
-// randomization-factor in [0, 1], max-try-time >= 1. Throw core::UsageError
-// "config.invalid_value" naming the first key that breaks one, and its value.
+// Where a key was last set: `where` as messages show it ("f.toml:4",
+// "--multiplier"), and for a file its name and line (0: unknown).
+struct SettingSource {
+  std::string where;
+  std::string file;
+  std::size_t line = 0;
+};
+
+// Check the one rule the engine does not have: randomization-factor, this
+// product's addition, lies in [0, 1]. Every other value the engine can parse
+// runs as it would (degenerate ones are warnings: lint.hpp). Throw
+// core::UsageError "config.invalid_value" naming the key and its value.
 void validate(const BackoffConfig& config);
 
 // Builds a config from layers (defaults, then a file, then flags: later
@@ -63,13 +82,26 @@ public:
   void set(std::string_view key, const SettingValue& value, SettingOrigin origin,
            const std::string& where);
 
+  // set() a value read from line `line` (0: unknown) of config `file`.
+  void set_from_file(std::string_view key, const SettingValue& value, const std::string& file,
+                     std::size_t line);
+
+  // Return where `key` was last set, or nullptr when it keeps its default.
+  const SettingSource* source(std::string_view key) const;
+
+  // Keep a warning found while reading a file (a misspelt table).
+  void add_warning(ConfigIssue issue) { m_warnings.push_back(std::move(issue)); }
+  // The warnings kept, in the order found.
+  const std::vector<ConfigIssue>& warnings() const { return m_warnings; }
+
   // Return the effective config after validate(), errors prefixed by the
   // source of the offending key.
   BackoffConfig build() const;
 
 private:
   BackoffConfig m_config;
-  std::map<std::string, std::string, std::less<>> m_sources;
+  std::map<std::string, SettingSource, std::less<>> m_sources;
+  std::vector<ConfigIssue> m_warnings;
 };
 
 } // namespace jobop::backoff

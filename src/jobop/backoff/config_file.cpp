@@ -1,5 +1,6 @@
 #include <jobop/backoff/config_file.hpp>
 
+#include <jobop/core/echo.hpp>
 #include <jobop/core/exceptions.hpp>
 
 #include <nlohmann/json.hpp>
@@ -11,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <sstream>
 #include <vector>
 
@@ -22,17 +24,17 @@ constexpr const char* k_engine_table = "job-backoff";
 
 struct Setting {
   std::string key;
-  SettingValue value;
+  // Absent for a value of another type (array, table, boolean, date).
+  std::optional<SettingValue> value;
+  std::string type_name;
   std::size_t line = 0; // 0 when unknown
 };
 
-[[noreturn]] void not_a_setting(const std::string& where, const std::string& key,
-                                const std::string& type) {
-  throw core::UsageError("config.invalid_value",
-                         where + ": invalid " + key + ": a " + type +
-                           " is not a duration string, an integer or a number",
-                         {{"key", key}});
-}
+// A top-level table of the file, to catch a misspelt `[job-backoff]`.
+struct TableName {
+  std::string name;
+  std::size_t line = 0;
+};
 
 std::string where_at(const std::string& name, std::size_t line) {
   return line == 0 ? name : name + ":" + std::to_string(line);
@@ -44,6 +46,84 @@ void sort_settings(std::vector<Setting>& settings) {
   std::sort(settings.begin(), settings.end(), [](const Setting& a, const Setting& b) {
     return a.line != b.line ? a.line < b.line : a.key < b.key;
   });
+}
+
+ConfigIssue error_at(const std::string& name, const Setting& setting, std::string code,
+                     const std::string& why, std::string suggestion = "") {
+  return {"error",
+          std::move(code),
+          where_at(name, setting.line) + ": " + why,
+          setting.key,
+          name,
+          setting.line,
+          std::move(suggestion)};
+}
+
+// Set every setting of the chosen table, collecting each error instead of
+// stopping at the first: a person fixes a file in one pass, not five.
+void apply_settings(BackoffConfigBuilder& builder, std::vector<Setting> settings,
+                    const std::string& name, ConfigLayout layout,
+                    std::vector<ConfigIssue>& errors) {
+  sort_settings(settings);
+  for (const auto& setting : settings) {
+    const std::string& key = setting.key;
+    if (layout == ConfigLayout::engine_table && !is_engine_backoff_key(key)) {
+      // The engine's decoder refuses unknown items: it would not start.
+      std::string why = "unknown key \"" + core::echoed(key) + "\" in [job-backoff]";
+      std::string suggestion;
+      if (key == "randomization-factor") {
+        why += ": the engine fixes it at 0.5 and refuses to start with it; set it with "
+               "--randomization-factor or in a file of jobop's own";
+      } else {
+        suggestion = suggest_backoff_key(key);
+        why += suggestion.empty() || suggestion == "randomization-factor"
+                 ? "; the engine refuses to start with an unknown item (keys: reset-interval, "
+                   "initial-interval, max-interval, multiplier, max-try-time)"
+                 : "; did you mean `" + suggestion + "`?";
+        if (suggestion == "randomization-factor") {
+          suggestion.clear();
+        }
+      }
+      errors.push_back(error_at(name, setting, "config.unknown_key", why, suggestion));
+      continue;
+    }
+    if (!setting.value) {
+      if (is_backoff_key(key)) {
+        errors.push_back(error_at(name, setting, "config.invalid_value",
+                                  "invalid " + key + ": a " + setting.type_name +
+                                    " is not a duration string, an integer or a number"));
+        continue;
+      }
+      // An unknown key of another type: set() names it.
+    }
+    try {
+      builder.set_from_file(key, setting.value.value_or(SettingValue(std::string())), name,
+                            setting.line);
+    } catch (const core::UsageError& e) {
+      errors.push_back({"error", e.code(), e.what(), key, name, setting.line,
+                        e.details().value("suggestion", std::string())});
+    }
+  }
+}
+
+// Warn about a top-level table whose name is a typo of `job-backoff`: its
+// keys are not read, so the policy silently stays at the defaults.
+void warn_misspelt_tables(BackoffConfigBuilder& builder, const std::vector<TableName>& tables,
+                          const std::string& name, bool json) {
+  for (const auto& table : tables) {
+    if (table.name == k_engine_table || !looks_like(table.name, k_engine_table)) {
+      continue;
+    }
+    const std::string shown =
+      json ? "\"" + core::echoed(table.name) + "\"" : "[" + core::echoed(table.name) + "]";
+    const std::string meant = json ? "\"job-backoff\"" : "[job-backoff]";
+    builder.add_warning({"warning", "config.misspelt",
+                         where_at(name, table.line) + ": unknown " + (json ? "object " : "table ") +
+                           shown + "; did you mean `" + meant +
+                           "`? Its keys are not read (the engine refuses to start with an "
+                           "unknown table)",
+                         "", name, table.line, meant});
+  }
 }
 
 // Decide which table holds the backoff keys. A file with a `job-backoff`
@@ -138,9 +218,14 @@ ConfigLayout apply_toml(BackoffConfigBuilder& builder, std::string_view text,
   }
   const auto& top = root.as_table();
   std::vector<std::string> top_keys;
+  std::vector<TableName> tables;
   for (const auto& [key, value] : top) {
     top_keys.push_back(key);
+    if (value.is_table()) {
+      tables.push_back({key, value.location().line()});
+    }
   }
+  warn_misspelt_tables(builder, tables, name, false);
   const auto engine = top.find(k_engine_table);
   const bool has_engine_table = engine != top.end();
   if (has_engine_table && !engine->second.is_table()) {
@@ -157,22 +242,21 @@ ConfigLayout apply_toml(BackoffConfigBuilder& builder, std::string_view text,
   const auto& table = layout == ConfigLayout::engine_table ? engine->second.as_table() : top;
   std::vector<Setting> settings;
   for (const auto& [key, value] : table) {
-    const std::size_t line = value.location().line();
-    Setting setting{key, std::string(), line};
+    Setting setting{key, std::nullopt, std::string(toml::stringize(value.type())),
+                    value.location().line()};
     if (value.is_string()) {
       setting.value = value.as_string().str;
     } else if (value.is_integer()) {
       setting.value = static_cast<std::int64_t>(value.as_integer());
     } else if (value.is_floating()) {
       setting.value = static_cast<double>(value.as_floating());
-    } else if (is_backoff_key(key)) {
-      not_a_setting(where_at(name, line), key, std::string(toml::stringize(value.type())));
     }
     settings.push_back(std::move(setting));
   }
-  sort_settings(settings);
-  for (const auto& setting : settings) {
-    builder.set(setting.key, setting.value, SettingOrigin::file, where_at(name, setting.line));
+  std::vector<ConfigIssue> errors;
+  apply_settings(builder, std::move(settings), name, layout, errors);
+  if (!errors.empty()) {
+    throw ConfigFileError(std::move(errors));
   }
   return layout;
 }
@@ -209,9 +293,14 @@ ConfigLayout apply_json(BackoffConfigBuilder& builder, std::string_view text,
                            {{"file", name}});
   }
   std::vector<std::string> top_keys;
+  std::vector<TableName> tables;
   for (const auto& [key, value] : root.items()) {
     top_keys.push_back(key);
+    if (value.is_object()) {
+      tables.push_back({key, json_key_line(text, key, 0)});
+    }
   }
+  warn_misspelt_tables(builder, tables, name, true);
   const bool has_engine_table = root.contains(k_engine_table);
   if (has_engine_table && !root.at(k_engine_table).is_object()) {
     throw core::UsageError("config.invalid_value",
@@ -230,32 +319,33 @@ ConfigLayout apply_json(BackoffConfigBuilder& builder, std::string_view text,
   }
   const auto& table = layout == ConfigLayout::engine_table ? root.at(k_engine_table) : root;
   std::vector<Setting> settings;
+  std::vector<ConfigIssue> errors;
   for (const auto& [key, value] : table.items()) {
     const std::size_t line = json_key_line(text, key, from);
-    Setting setting{key, std::string(), line};
+    Setting setting{key, std::nullopt, value.type_name(), line};
     if (value.is_string()) {
       setting.value = value.get<std::string>();
     } else if (value.is_number_unsigned()) {
       const auto u = value.get<std::uint64_t>();
       if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-        throw core::UsageError("config.invalid_value",
-                               where_at(name, line) + ": invalid " + key + " " + std::to_string(u) +
-                                 ": overflows int64",
-                               {{"key", key}, {"value", std::to_string(u)}});
+        errors.push_back(
+          error_at(name, setting, "config.invalid_value",
+                   "invalid " + key + " " + std::to_string(u) + ": overflows int64"));
+        continue;
       }
       setting.value = static_cast<std::int64_t>(u);
     } else if (value.is_number_integer()) {
       setting.value = value.get<std::int64_t>();
     } else if (value.is_number_float()) {
       setting.value = value.get<double>();
-    } else if (is_backoff_key(key)) {
-      not_a_setting(where_at(name, line), key, value.type_name());
     }
     settings.push_back(std::move(setting));
   }
-  sort_settings(settings);
-  for (const auto& setting : settings) {
-    builder.set(setting.key, setting.value, SettingOrigin::file, where_at(name, setting.line));
+  apply_settings(builder, std::move(settings), name, layout, errors);
+  if (!errors.empty()) {
+    std::stable_sort(errors.begin(), errors.end(),
+                     [](const ConfigIssue& a, const ConfigIssue& b) { return a.line < b.line; });
+    throw ConfigFileError(std::move(errors));
   }
   return layout;
 }

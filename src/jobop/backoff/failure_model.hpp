@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 // Monte Carlo of a job that runs `uptime` after each start and then fails,
 // restarted by the engine as soon as its backoff allows: does the policy
@@ -27,14 +28,25 @@ struct FailureModelParams {
   std::uint64_t seed = 0;
 };
 
+// A distribution-free 95 % confidence interval of a percentile (order
+// statistics); a side is absent when there are too few runs to bound it.
+struct ConfidenceInterval {
+  std::optional<core::Nanos> low;
+  std::optional<core::Nanos> high;
+};
+
 // Nearest-rank quantiles of the time from the first failure to the failure
-// at which Terminate() became true, over the runs that terminated.
+// at which Terminate() became true, over the runs that terminated, each
+// percentile with its confidence interval.
 struct TerminationQuantiles {
   core::Nanos min = 0;
   core::Nanos p50 = 0;
   core::Nanos p90 = 0;
   core::Nanos p99 = 0;
   core::Nanos max = 0;
+  ConfidenceInterval p50_ci95;
+  ConfidenceInterval p90_ci95;
+  ConfidenceInterval p99_ci95;
 };
 
 struct FailureModelResult {
@@ -47,6 +59,12 @@ struct FailureModelResult {
   // True when uptime >= reset-interval (and max-try-time > 1): each failure
   // clears the history first, so the job is never terminated.
   bool never_terminates = false;
+  // The longest single wait from a failure to the restart after it, over
+  // all runs (0 when no run restarted).
+  core::Nanos longest_wait = 0;
+  // The times to terminate of the runs that terminated, ascending (what the
+  // histogram of `-o svg` draws).
+  std::vector<core::Nanos> times;
 };
 
 // Return true iff a job that runs `uptime` per start can never be terminated
@@ -59,5 +77,15 @@ bool never_terminates(const BackoffConfig& config, core::Nanos uptime);
 // core::UsageError "simulate.invalid" for runs < 1 or negative durations, and
 // "simulate.too_large" when more than 2 billion failures would be simulated.
 FailureModelResult run_failure_model(const BackoffConfig& config, const FailureModelParams& params);
+
+// Return, for each run of `params` under `config` with no max-try-time (the
+// job is never given up on), the most failures its history held at a
+// failure at most `within` after its first failure. The run's trajectory
+// does not depend on max-try-time, so a run terminates within `within`
+// under max-try-time N iff its entry is >= N (with N >= 1): one pass answers
+// every N. `params.horizon` must be absent. Throw like run_failure_model().
+std::vector<std::int64_t> peak_failures_within(const BackoffConfig& config,
+                                               const FailureModelParams& params,
+                                               core::Nanos within);
 
 } // namespace jobop::backoff

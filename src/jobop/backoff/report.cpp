@@ -11,22 +11,17 @@ namespace {
 
 using time::format_go_duration;
 
-void put_duration(nlohmann::json& out, const std::string& name, core::Nanos d) {
-  out[name] = format_go_duration(d);
-  out[name + "_ns"] = d;
-}
-
 std::string fixed(double value, int digits) {
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%.*f", digits, value);
   return buffer;
 }
 
-std::string never_message(const BackoffConfig& config, core::Nanos uptime) {
-  return "a job that stays up " + format_go_duration(uptime) +
-         " between failures is never terminated: uptime >= reset-interval (" +
-         format_go_duration(config.reset_interval) +
-         ") clears its failure history before every failure";
+} // namespace
+
+void put_duration(nlohmann::json& out, const std::string& name, core::Nanos d) {
+  out[name] = format_go_duration(d);
+  out[name + "_ns"] = d;
 }
 
 std::string pad(const std::string& text, std::size_t width) {
@@ -38,7 +33,31 @@ std::string pad(const std::string& text, std::size_t width) {
   return std::string(width > length ? width - length : 0, ' ') + text;
 }
 
-} // namespace
+std::string policy_line(const BackoffConfig& config) {
+  std::ostringstream out;
+  out << "policy: initial " << format_go_duration(config.initial_interval) << ", x"
+      << config.multiplier << ", max " << format_go_duration(config.max_interval) << ", jitter "
+      << config.randomization_factor << ", reset after "
+      << format_go_duration(config.reset_interval) << " up, terminate after " << config.max_try_time
+      << " failures\n";
+  return out.str();
+}
+
+nlohmann::json issues_to_json(const std::vector<ConfigIssue>& issues) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& issue : issues) {
+    out.push_back(to_json(issue));
+  }
+  return out;
+}
+
+std::string issues_text(const std::vector<ConfigIssue>& issues) {
+  std::string out;
+  for (const auto& issue : issues) {
+    out += issue.level + ": " + issue.message + "\n";
+  }
+  return out;
+}
 
 std::string human_duration(core::Nanos d) {
   if (d < 0 || d < core::k_minute) {
@@ -86,7 +105,10 @@ nlohmann::json schedule_to_json(const BackoffConfig& config, const Schedule& sch
   } else {
     summary["attempts_to_max_interval"] = nullptr;
     summary["time_to_max_interval_ns"] = nullptr;
-    summary["note"] = "the interval never reaches max-interval (multiplier 1)";
+    summary["note"] = config.multiplier > 1
+                        ? "the interval stops growing before it reaches max-interval"
+                        : "the interval never reaches max-interval: multiplier " +
+                            fixed(config.multiplier, 6) + " does not make it grow";
   }
   summary["failures_to_terminate"] = config.max_try_time;
   put_duration(summary, "time_to_terminate", schedule.time_to_terminate);
@@ -96,7 +118,8 @@ nlohmann::json schedule_to_json(const BackoffConfig& config, const Schedule& sch
   nlohmann::json out = {{"mode", "schedule"}, {"config", config_to_json(config)}, {"rows", rows}};
   if (schedule.rows_omitted > 0) {
     out["rows_omitted"] = {{"after_retry", schedule.omitted_after},
-                           {"count", schedule.rows_omitted}};
+                           {"count", schedule.rows_omitted},
+                           {"same_as_row_above", schedule.omitted_rows_repeat}};
   }
   out["summary"] = summary;
   return out;
@@ -104,18 +127,16 @@ nlohmann::json schedule_to_json(const BackoffConfig& config, const Schedule& sch
 
 std::string schedule_table(const BackoffConfig& config, const Schedule& schedule) {
   std::ostringstream out;
-  out << "policy: initial " << format_go_duration(config.initial_interval) << ", x"
-      << config.multiplier << ", max " << format_go_duration(config.max_interval) << ", jitter "
-      << config.randomization_factor << ", reset after "
-      << format_go_duration(config.reset_interval) << " up, terminate after " << config.max_try_time
-      << " failures\n\n";
+  out << policy_line(config) << '\n';
   const std::size_t w = 21;
   out << pad("retry", 8) << pad("interval", w) << pad("min", w) << pad("max", w) << pad("waited", w)
       << pad("waited min", w) << pad("waited max", w) << '\n';
   for (const auto& row : schedule.rows) {
     if (schedule.rows_omitted > 0 &&
         row.retry == schedule.omitted_after + schedule.rows_omitted + 1) {
-      out << pad("...", 8) << "  (" << schedule.rows_omitted << " rows like the one above)\n";
+      out << pad("...", 8) << "  (" << schedule.rows_omitted
+          << (schedule.omitted_rows_repeat ? " rows like the one above)\n"
+                                           : " rows omitted; the interval still changes)\n");
     }
     out << pad(std::to_string(row.retry), 8) << pad(format_go_duration(row.nominal), w)
         << pad(format_go_duration(row.min), w) << pad(format_go_duration(row.max), w)
@@ -134,7 +155,8 @@ std::string schedule_table(const BackoffConfig& config, const Schedule& schedule
     }
     out << '\n';
   } else {
-    out << "reaches max-interval: never (the interval does not grow)\n";
+    out << "reaches max-interval: never (the interval "
+        << (config.multiplier > 1 ? "stops growing below it" : "does not grow") << ")\n";
   }
   out << "terminated: at failure " << config.max_try_time << ", after "
       << human_duration(schedule.time_to_terminate) << " of waiting ("
@@ -157,67 +179,6 @@ nlohmann::json trace_step_to_json(const TraceStep& step) {
                         {"failures", step.failures}};
   out["retry_at_ns"] = step.retry_at ? nlohmann::json(*step.retry_at) : nlohmann::json(nullptr);
   return out;
-}
-
-nlohmann::json failure_model_to_json(const BackoffConfig& config, const FailureModelParams& params,
-                                     const FailureModelResult& result) {
-  nlohmann::json model = {{"runs", params.runs}, {"seed", params.seed}};
-  put_duration(model, "uptime", params.uptime);
-  put_duration(model, "tick_interval", params.tick_interval);
-  if (params.horizon) {
-    put_duration(model, "horizon", *params.horizon);
-  } else {
-    model["horizon_ns"] = nullptr;
-  }
-  nlohmann::json out = {{"mode", "failure-model"},
-                        {"config", config_to_json(config)},
-                        {"model", model},
-                        {"seed", params.seed},
-                        {"runs", result.runs},
-                        {"terminated", result.terminated},
-                        {"failures", result.failures},
-                        {"never_terminates", result.never_terminates}};
-  if (result.time_to_terminate) {
-    const auto& q = *result.time_to_terminate;
-    out["time_to_terminate"] = {{"min_ns", q.min},
-                                {"p50_ns", q.p50},
-                                {"p90_ns", q.p90},
-                                {"p99_ns", q.p99},
-                                {"max_ns", q.max},
-                                {"min", format_go_duration(q.min)},
-                                {"p50", format_go_duration(q.p50)},
-                                {"p90", format_go_duration(q.p90)},
-                                {"p99", format_go_duration(q.p99)},
-                                {"max", format_go_duration(q.max)}};
-  } else {
-    out["time_to_terminate"] = nullptr;
-  }
-  if (result.never_terminates) {
-    out["note"] = never_message(config, params.uptime);
-  } else if (result.terminated < result.runs) {
-    out["note"] = std::to_string(result.runs - result.terminated) +
-                  " runs did not terminate within the horizon";
-  }
-  return out;
-}
-
-std::string failure_model_table(const BackoffConfig& config, const FailureModelParams& params,
-                                const FailureModelResult& result) {
-  std::ostringstream out;
-  out << "uptime per start: " << format_go_duration(params.uptime) << ", runs: " << result.runs
-      << ", seed: " << params.seed << '\n';
-  out << "terminated: " << result.terminated << " of " << result.runs
-      << ", failures simulated: " << result.failures << '\n';
-  if (result.time_to_terminate) {
-    const auto& q = *result.time_to_terminate;
-    out << "time to terminate: min " << human_duration(q.min) << ", p50 " << human_duration(q.p50)
-        << ", p90 " << human_duration(q.p90) << ", p99 " << human_duration(q.p99) << ", max "
-        << human_duration(q.max) << '\n';
-  }
-  if (result.never_terminates) {
-    out << never_message(config, params.uptime) << '\n';
-  }
-  return out.str();
 }
 
 } // namespace jobop::backoff

@@ -54,7 +54,8 @@ double largest_jitter_draw() {
 Schedule compute_schedule(const BackoffConfig& config, std::int64_t head_rows,
                           std::int64_t tail_rows) {
   Schedule schedule;
-  schedule.total_rows = config.max_try_time - 1;
+  // max-try-time 0 or below terminates at the first failure: no wait at all.
+  schedule.total_rows = std::max<std::int64_t>(0, config.max_try_time - 1);
   const std::int64_t n = schedule.total_rows;
   const double f = config.randomization_factor;
   // Keep everything when trimming would hide fewer rows than it saves.
@@ -74,25 +75,29 @@ Schedule compute_schedule(const BackoffConfig& config, std::int64_t head_rows,
                              "retries; use a larger multiplier or a smaller max-try-time");
     }
     const Interval interval = interval_of(current, f);
-    const bool reaches_cap = interval.nominal >= config.max_interval;
-    if (reaches_cap && !schedule.attempts_to_max_interval) {
+    // The cap is reached when the interval equals it: an initial-interval
+    // above max-interval is waited once, then capped on the next retry.
+    if (interval.nominal == config.max_interval && !schedule.attempts_to_max_interval) {
       schedule.attempts_to_max_interval = k;
       schedule.time_to_max_interval = sum_before;
     }
+    const core::Nanos next = grown_interval(current, config.max_interval, config.multiplier);
+    const bool stable = next == current;
     if (k <= n) {
       last = advance(last, 1, interval);
       if (keep(k, head_open && k <= head_rows)) {
         schedule.rows.push_back(last);
       }
-      // The head ends with the first capped row (or after head_rows rows).
-      head_open = head_open && !reaches_cap && k < head_rows;
+      // The head ends with the first row whose interval repeats for ever
+      // (or after head_rows rows).
+      head_open = head_open && !stable && k < head_rows;
     }
     sum_before = saturating_add(sum_before, interval.nominal);
-    const core::Nanos next = grown_interval(current, config.max_interval, config.multiplier);
-    if (next == current) {
-      // Stable from here on: the rest of the rows repeat this interval.
+    if (stable) {
+      schedule.stable_from = k;
+      // The rest of the rows repeat this interval.
       for (std::int64_t r = k + 1; r <= n;) {
-        if (keep(r, head_open && r <= head_rows)) {
+        if (keep(r, false)) {
           last = advance(last, 1, interval);
           schedule.rows.push_back(last);
           ++r;
@@ -121,6 +126,8 @@ Schedule compute_schedule(const BackoffConfig& config, std::int64_t head_rows,
     }
     expected = row.retry + 1;
   }
+  schedule.omitted_rows_repeat = schedule.rows_omitted > 0 && schedule.stable_from &&
+                                 schedule.omitted_after >= *schedule.stable_from;
   return schedule;
 }
 

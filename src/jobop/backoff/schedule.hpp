@@ -25,16 +25,23 @@ struct ScheduleRow {
 };
 
 struct Schedule {
-  // Retries 1..max-try-time-1: the waits before the failure that terminates.
+  // Retries 1..max-try-time-1: the waits before the failure that terminates
+  // (none when max-try-time is 1 or below).
   std::int64_t total_rows = 0;
   // The rows kept: the first ones (through the first capped row) and the
   // last ones; `rows_omitted` rows after `omitted_after` are left out.
   std::vector<ScheduleRow> rows;
   std::int64_t omitted_after = 0;
   std::int64_t rows_omitted = 0;
-  // The 1-based number of the first interval whose nominal value reaches
+  // True when every omitted row has the interval of the row above it (the
+  // omission lies where the interval no longer changes).
+  bool omitted_rows_repeat = false;
+  // The first retry from which the nominal interval never changes, if the
+  // computation got there.
+  std::optional<std::int64_t> stable_from;
+  // The 1-based number of the first interval whose nominal value equals
   // max-interval, and the sum of the nominal intervals before it; absent
-  // when the interval never grows to the cap (multiplier 1).
+  // when the interval never gets there (multiplier 1 or below).
   std::optional<std::int64_t> attempts_to_max_interval;
   std::optional<core::Nanos> time_to_max_interval;
   // The waits after failures 1..max-try-time-1, summed: nominal, least, most.

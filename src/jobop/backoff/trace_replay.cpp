@@ -1,6 +1,7 @@
 #include <jobop/backoff/trace_replay.hpp>
 
 #include <jobop/backoff/backoff_manager.hpp>
+#include <jobop/core/echo.hpp>
 #include <jobop/core/exceptions.hpp>
 #include <jobop/time/go_duration.hpp>
 
@@ -25,7 +26,7 @@ std::string shown(const nlohmann::json& value) {
   if (value.is_structured()) {
     return std::string("an ") + value.type_name();
   }
-  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return core::echoed(value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 core::Nanos parse_at(std::size_t line, const nlohmann::json& at) {
@@ -137,7 +138,7 @@ std::vector<TraceStep> replay_trace(std::istream& in, const BackoffConfig& confi
     for (const auto& [key, value] : record.items()) {
       if (key != "at" && key != "job" && key != "event") {
         fail_line(line, "trace.unknown_field",
-                  "unknown field \"" + key + "\" (fields: at, job, event)");
+                  "unknown field \"" + core::echoed(key) + "\" (fields: at, job, event)");
       }
     }
     if (!record.contains("at")) {

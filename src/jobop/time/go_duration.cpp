@@ -1,5 +1,6 @@
 #include <jobop/time/go_duration.hpp>
 
+#include <jobop/core/echo.hpp>
 #include <jobop/core/exceptions.hpp>
 
 #include <array>
@@ -16,8 +17,8 @@ constexpr std::uint64_t k_two_pow_63 = std::uint64_t{1} << 63;
 
 [[noreturn]] void fail(std::string_view text, const std::string& why) {
   throw core::UsageError("duration.invalid",
-                         "invalid duration \"" + std::string(text) + "\": " + why,
-                         {{"value", std::string(text)}});
+                         "invalid duration \"" + core::echoed(text) + "\": " + why,
+                         {{"value", core::echoed(text)}});
 }
 
 bool is_digit(char c) {
@@ -92,6 +93,21 @@ std::pair<std::uint64_t, double> leading_fraction(std::string_view& s) {
 
 constexpr const char* k_units_hint = " (units: ns, us, µs, ms, s, m, h)";
 
+// Go's "missing unit in duration"; a bare number ("30") was most likely
+// meant as seconds, so say so.
+std::string missing_unit(std::string_view text) {
+  std::string_view digits = text;
+  if (!digits.empty() && (digits[0] == '-' || digits[0] == '+')) {
+    digits.remove_prefix(1);
+  }
+  const bool bare_number =
+    !digits.empty() && digits.find_first_not_of("0123456789.") == std::string_view::npos;
+  if (bare_number) {
+    return "missing unit in duration; did you mean " + std::string(text) + "s?";
+  }
+  return std::string("missing unit in duration") + k_units_hint;
+}
+
 } // namespace
 
 core::Nanos parse_go_duration(std::string_view text) {
@@ -136,7 +152,7 @@ core::Nanos parse_go_duration(std::string_view text) {
       ++i;
     }
     if (i == 0) {
-      fail(text, std::string("missing unit") + k_units_hint);
+      fail(text, missing_unit(text));
     }
     const std::string_view unit_text = s.substr(0, i);
     s.remove_prefix(i);

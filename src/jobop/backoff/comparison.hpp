@@ -1,0 +1,42 @@
+#pragma once
+
+#include <jobop/backoff/backoff_config.hpp>
+#include <jobop/backoff/failure_model.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+// Two policies side by side (`backoff-sim --vs FILE`): the same failure
+// models for both, run with the same seed, so run i of one policy draws the
+// same random numbers as run i of the other (a paired comparison).
+namespace jobop::backoff {
+
+struct ComparisonRow {
+  core::Nanos uptime = 0;
+  FailureModelResult first;
+  FailureModelResult second;
+};
+
+// Run the failure model of `params` (its uptime replaced) for each of
+// `uptimes` under both validated configs.
+std::vector<ComparisonRow> compare_policies(const BackoffConfig& first, const BackoffConfig& second,
+                                            const FailureModelParams& params,
+                                            const std::vector<core::Nanos>& uptimes);
+
+// Return the comparison document: both configs (named `first_name` and
+// `second_name`), the seed, and per uptime p50/p99 of each ("never" when it
+// never terminates) with the difference second - first.
+nlohmann::json comparison_to_json(const BackoffConfig& first, const std::string& first_name,
+                                  const BackoffConfig& second, const std::string& second_name,
+                                  const FailureModelParams& params,
+                                  const std::vector<ComparisonRow>& rows);
+
+// Return the comparison as a table: one row per uptime.
+std::string comparison_table(const BackoffConfig& first, const std::string& first_name,
+                             const BackoffConfig& second, const std::string& second_name,
+                             const FailureModelParams& params,
+                             const std::vector<ComparisonRow>& rows);
+
+} // namespace jobop::backoff
