@@ -32,9 +32,10 @@ std::optional<FileFacts> inspect_file(const std::string& path);
 
 // Refuse (core::StoreError store.unsafe_file, exit 5) the metastore at `path`
 // if its `-wal`, `-shm` or `-journal` file is not a regular file, is owned by
-// another user than the metastore, or may be read or written by users the
-// metastore itself does not let in (a group or others it denies): another
-// user could read job configs from it or inject pages. Missing ones are fine.
+// another user than the metastore's owner (or this process's user, whose
+// SQLite made it), or may be read or written by users the metastore itself
+// does not let in (a group or others it denies): another user could read
+// job configs from it or inject pages. Missing ones are fine.
 void check_sidecars(const std::string& path, const FileFacts& facts);
 
 // Return true if files SQLite creates beside the metastore would belong to
