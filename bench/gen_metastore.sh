@@ -157,7 +157,6 @@ COMMIT;
 
 CREATE INDEX \`idx_mst\` ON \`master_meta\`(\`project_id\`,\`state\`);
 CREATE UNIQUE INDEX \`uidx_mid\` ON \`master_meta\`(\`id\`);
-CREATE INDEX \`idx_master_meta_deleted\` ON \`master_meta\`(\`deleted\`);
 CREATE INDEX \`idx_job_op\` ON \`job_ops\`(\`op\`);
 CREATE UNIQUE INDEX \`uk_job_id\` ON \`job_ops\`(\`job_id\`);
 

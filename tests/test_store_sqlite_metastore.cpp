@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <sys/stat.h>
+#include <vector>
 
 using namespace jobop::store;
 using namespace jobop::model;
@@ -67,6 +68,107 @@ TEST_CASE("init creates a private metastore with the engine's exact DDL and the 
   Statement mode = store.db().prepare("PRAGMA journal_mode");
   REQUIRE(mode.step());
   CHECK(mode.column_text(0) == "wal");
+}
+
+TEST_CASE("the engine's schema jobop creates is gorm's text exactly, with no index of its own") {
+  // SPEC §1, statement by statement: what sqlite_master must hold.
+  const char* const gorm[] = {
+    "CREATE TABLE `master_meta` (`seq_id` integer PRIMARY KEY AUTOINCREMENT,\n"
+    "  `created_at` datetime, `updated_at` datetime,\n"
+    "  `project_id` varchar(128) not null, `id` varchar(128) not null,\n"
+    "  `type` smallint not null, `state` tinyint not null,\n"
+    "  `node_id` varchar(128) not null, `address` varchar(256) not null,\n"
+    "  `epoch` bigint not null, `config` blob, `error_message` text,\n"
+    "  `detail` blob, `ext` JSON, `deleted` datetime)",
+    "CREATE INDEX `idx_mst` ON `master_meta`(`project_id`,`state`)",
+    "CREATE UNIQUE INDEX `uidx_mid` ON `master_meta`(`id`)",
+    "CREATE TABLE `job_ops` (`seq_id` integer PRIMARY KEY AUTOINCREMENT,\n"
+    "  `created_at` datetime, `updated_at` datetime,\n"
+    "  `op` tinyint not null, `job_id` varchar(128) not null)",
+    "CREATE INDEX `idx_job_op` ON `job_ops`(`op`)",
+    "CREATE UNIQUE INDEX `uk_job_id` ON `job_ops`(`job_id`)",
+  };
+  ScratchDir dir;
+  const std::string path = dir.file("jobop.db");
+  init_metastore(path);
+  SqliteMetastore store(path, OpenMode::read_only);
+  Statement stmt = store.db().prepare(
+    "SELECT sql FROM sqlite_master WHERE tbl_name IN ('master_meta', 'job_ops') AND sql IS NOT "
+    "NULL ORDER BY rowid");
+  std::vector<std::string> found;
+  while (stmt.step()) {
+    found.push_back(stmt.column_text(0));
+  }
+  CHECK(found == std::vector<std::string>(std::begin(gorm), std::end(gorm)));
+}
+
+TEST_CASE("a metastore an earlier jobop gave idx_master_meta_deleted keeps working") {
+  ScratchDir dir;
+  const std::string path = dir.file("old.db");
+  std::string ddl;
+  for (int i = 0; i < k_engine_ddl_count; ++i) {
+    ddl += std::string(k_engine_ddl[i]) + ";\n";
+  }
+  ddl += "CREATE INDEX `idx_master_meta_deleted` ON `master_meta`(`deleted`);";
+  make_sqlite(path, ddl.c_str());
+  CHECK(init_metastore(path).adopted);
+  {
+    SqliteMetastore store(path, OpenMode::read_write);
+    put(store, "a", JobState::init);
+    put(store, "b", JobState::init);
+    store.delete_job("b", k_t0);
+    CHECK(store.find_jobs({"a"})[0].has_value());
+    CHECK_FALSE(store.find_jobs({"b"})[0].has_value());
+  }
+  SqliteMetastore store(path, OpenMode::read_only);
+  Statement index =
+    store.db().prepare("SELECT count(*) FROM sqlite_master WHERE name = 'idx_master_meta_deleted'");
+  REQUIRE(index.step());
+  CHECK(index.column_int(0) == 1); // kept: jobop never alters the engine's tables
+}
+
+TEST_CASE("on an engine's metastore the tool's tables come with the first write, inside it") {
+  ScratchDir dir;
+  const std::string path = dir.file("engine.db");
+  std::string ddl;
+  for (int i = 0; i < k_engine_ddl_count; ++i) {
+    ddl += std::string(k_engine_ddl[i]) + ";\n";
+  }
+  make_sqlite(path, ddl.c_str());
+  const std::string before = read_bytes(path);
+  const auto tool_tables = [&] {
+    SqliteMetastore ro(path, OpenMode::read_only);
+    Statement stmt =
+      ro.db().prepare("SELECT count(*) FROM sqlite_master WHERE name LIKE 'jobop_%'");
+    REQUIRE(stmt.step());
+    return stmt.column_int(0);
+  };
+  {
+    // Opened for writing, then refused: nothing of the tool's is left.
+    SqliteMetastore store(path, OpenMode::read_write);
+    CHECK_THROWS_AS(store.set_job_state("nope", JobState::stopped, std::nullopt, k_t0),
+                    jobop::core::NotFoundError);
+  }
+  CHECK(read_bytes(path) == before);
+  CHECK(tool_tables() == 0);
+  {
+    SqliteMetastore store(path, OpenMode::read_write);
+    put(store, "a", JobState::init);
+    CHECK(store.has_outbox());
+  }
+  CHECK(tool_tables() == 2);
+}
+
+TEST_CASE("paths SQLite would not keep in a file are refused, and no file is made") {
+  ScratchDir dir;
+  for (const std::string& path : {std::string(":memory:"), std::string(""),
+                                  std::string("file:") + dir.file("u.db") + "?mode=memory"}) {
+    CAPTURE(path);
+    CHECK_THROWS_AS(init_metastore(path), jobop::core::UsageError);
+    CHECK_THROWS_AS(SqliteMetastore(path, OpenMode::read_only), jobop::core::UsageError);
+  }
+  CHECK_FALSE(std::filesystem::exists(":memory:"));
+  CHECK_FALSE(std::filesystem::exists(dir.file("u.db")));
 }
 
 TEST_CASE("init adopts an engine's metastore without altering its tables, and is idempotent") {
@@ -129,7 +231,10 @@ TEST_CASE("only init creates a file; other opens of a missing path fail with sto
   try {
     SqliteMetastore(path, OpenMode::read_only);
   } catch (const StoreError& e) {
-    CHECK(std::string(e.what()).find(path) != std::string::npos);
+    const std::string message = e.what();
+    CHECK(message.find(path) != std::string::npos);
+    // A wrong path is likelier than a metastore still to be made.
+    CHECK(message.find("check the path") < message.find("jobop init"));
     CHECK(e.exit_code() == jobop::core::ExitCode::store_unavailable);
   }
 }

@@ -1,6 +1,7 @@
 #include <jobop/store/mysql/mysql_metastore.hpp>
 
 #include <jobop/core/exceptions.hpp>
+#include <jobop/store/engine_columns.hpp>
 #include <jobop/store/mysql/errors.hpp>
 #include <jobop/store/mysql/schema.hpp>
 
@@ -66,22 +67,6 @@ SchemaState inspect(Connection& conn) {
     }
   }
   return state;
-}
-
-// Return the columns of the engine's tables jobop needs that `state` lacks.
-std::vector<std::string> missing_columns(const SchemaState& state) {
-  std::vector<std::string> missing;
-  for (int i = 0; i < k_master_meta_column_count; ++i) {
-    if (state.columns.count(std::string("master_meta.") + k_master_meta_columns[i]) == 0) {
-      missing.push_back(std::string("master_meta.") + k_master_meta_columns[i]);
-    }
-  }
-  for (int i = 0; i < k_job_ops_column_count; ++i) {
-    if (state.columns.count(std::string("job_ops.") + k_job_ops_columns[i]) == 0) {
-      missing.push_back(std::string("job_ops.") + k_job_ops_columns[i]);
-    }
-  }
-  return missing;
 }
 
 // A name the server gave us, safe to write into SQL (a charset or collation).
@@ -173,15 +158,12 @@ void MysqlMetastore::open_schema(OpenMode mode, core::Nanos lock_timeout) {
                          " (missing, or this user may not see it), so it is not a job "
                          "metastore");
   }
-  if (const auto missing = missing_columns(state); !missing.empty()) {
-    std::string list;
-    for (const auto& column : missing) {
-      list += (list.empty() ? "" : ", ") + column;
-    }
-    throw core::StoreError("store.not_a_metastore",
-                           "metastore " + m_location + " lacks the column(s) " + list +
-                             " that jobop reads; refusing to use it",
-                           {{"path", m_location}, {"missing_columns", missing}});
+  if (const auto missing =
+        missing_engine_columns([&](const std::string& table, const std::string& column) {
+          return state.columns.count(table + "." + column) != 0;
+        });
+      !missing.empty()) {
+    refuse_missing_columns(m_location, missing);
   }
   // Ids a query brings come in the connection's utf8mb4: put in the
   // column's character set and collation they compare as its unique index

@@ -24,15 +24,4 @@ const char* const k_outbox_table_ddl =
   "`send_count` bigint NOT NULL, `first_sent` datetime(3) NOT NULL, "
   "`last_sent` datetime(3) NOT NULL, PRIMARY KEY (`job_id`))";
 
-const char* const k_master_meta_columns[] = {
-  "seq_id",  "created_at", "updated_at", "project_id",    "id",      "type", "state", "node_id",
-  "address", "epoch",      "config",     "error_message", "deleted",
-};
-const int k_master_meta_column_count =
-  static_cast<int>(sizeof k_master_meta_columns / sizeof k_master_meta_columns[0]);
-
-const char* const k_job_ops_columns[] = {"seq_id", "created_at", "updated_at", "op", "job_id"};
-const int k_job_ops_column_count =
-  static_cast<int>(sizeof k_job_ops_columns / sizeof k_job_ops_columns[0]);
-
 } // namespace jobop::store::mysql

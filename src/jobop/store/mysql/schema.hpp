@@ -21,11 +21,4 @@ extern const char* const k_outbox_table_ddl;
 // The version of the tool's own tables, stored in jobop_meta.
 constexpr int k_schema_version = 1;
 
-// The columns of the engine's tables that jobop reads or writes: a metastore
-// without any of them is refused before anything is written.
-extern const char* const k_master_meta_columns[];
-extern const int k_master_meta_column_count;
-extern const char* const k_job_ops_columns[];
-extern const int k_job_ops_column_count;
-
 } // namespace jobop::store::mysql

@@ -2,8 +2,10 @@
 
 namespace jobop::store::sqlite {
 
-// Byte-for-byte the statements of SPEC §1 (the engine's SQLite backend), in
-// order; SQLite keeps this text in sqlite_master. Do not reformat.
+// Byte-for-byte the statements of SPEC §1 (what gorm creates for the
+// engine's models on SQLite), in order, and nothing more: no index of the
+// tool's own (`deleted` has none). SQLite keeps this text in sqlite_master.
+// Do not reformat.
 // clang-format off
 const char* const k_engine_ddl[] = {
   R"sql(CREATE TABLE `master_meta` (`seq_id` integer PRIMARY KEY AUTOINCREMENT,
@@ -15,7 +17,6 @@ const char* const k_engine_ddl[] = {
   `detail` blob, `ext` JSON, `deleted` datetime))sql",
   R"sql(CREATE INDEX `idx_mst` ON `master_meta`(`project_id`,`state`))sql",
   R"sql(CREATE UNIQUE INDEX `uidx_mid` ON `master_meta`(`id`))sql",
-  R"sql(CREATE INDEX `idx_master_meta_deleted` ON `master_meta`(`deleted`))sql",
   R"sql(CREATE TABLE `job_ops` (`seq_id` integer PRIMARY KEY AUTOINCREMENT,
   `created_at` datetime, `updated_at` datetime,
   `op` tinyint not null, `job_id` varchar(128) not null))sql",

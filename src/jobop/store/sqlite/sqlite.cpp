@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <string>
+#include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
 
@@ -34,6 +35,9 @@ Kind classify(int rc) {
   case SQLITE_NOTADB:
     return {"store.not_sqlite", "is not an SQLite database"};
   case SQLITE_READONLY:
+    if (rc == SQLITE_READONLY_ROLLBACK || rc == SQLITE_READONLY_RECOVERY) {
+      return {"store.needs_recovery", nullptr};
+    }
     return {"store.read_only", "is read-only"};
   case SQLITE_CANTOPEN:
   case SQLITE_PERM:
@@ -44,13 +48,43 @@ Kind classify(int rc) {
   }
 }
 
+// Say what a writer that stopped mid-transaction left and who can repair it:
+// a connection that may write the file and its directory rolls a hot journal
+// back (or recovers a WAL) when it opens the file; a read-only one cannot.
+std::string needs_recovery(int rc, const std::string& path) {
+  std::string what =
+    rc == SQLITE_READONLY_ROLLBACK
+      ? "has a hot rollback journal (" + path +
+          "-journal) left by a writer that stopped mid-transaction (a crash or a kill); it must "
+          "be rolled back before the metastore can be read"
+      : "has a write-ahead log (" + path + "-wal) that needs recovery by a writer";
+  const std::string::size_type slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "."
+                          : slash == 0               ? "/"
+                                                     : path.substr(0, slash);
+  struct stat st {};
+  const std::string owner =
+    ::stat(path.c_str(), &st) == 0 ? "uid " + std::to_string(st.st_uid) : "its owner";
+  if (::access(path.c_str(), W_OK) == 0 && ::access(dir.c_str(), W_OK) == 0) {
+    what += ". Run `jobop init --db " + path +
+            "` (it rolls the journal back and adopts the metastore), or start the engine, "
+            "which does the same";
+  } else {
+    what += ". This user may not write it or its directory: ask " + owner +
+            " (or root) to run `jobop init --db " + path +
+            "`, or to start the engine; either rolls the journal back";
+  }
+  return what;
+}
+
 } // namespace
 
 void throw_sqlite_error(int rc, const std::string& path, std::string_view action,
                         std::string_view sqlite_message) {
   const Kind kind = classify(rc);
+  const std::string what = kind.what != nullptr ? kind.what : needs_recovery(rc, path);
   std::string message =
-    "metastore " + path + " " + kind.what + " (" + std::string(action) + ": " + sqlite3_errstr(rc);
+    "metastore " + path + " " + what + " (" + std::string(action) + ": " + sqlite3_errstr(rc);
   if (!sqlite_message.empty() && sqlite_message != sqlite3_errstr(rc)) {
     message += ": " + std::string(sqlite_message);
   }
@@ -207,9 +241,12 @@ int retry_while_busy(void* context, int attempt) {
 
 } // namespace
 
-Database::Database(std::string path, int flags, core::Nanos busy_timeout)
+Database::Database(std::string path, int flags, core::Nanos busy_timeout, const OpenVia& via)
   : m_path(std::move(path)) {
-  const int rc = sqlite3_open_v2(m_path.c_str(), &m_db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+  // The busy handler is set before the first statement: every wait for a
+  // lock, set-up included, is bounded by `busy_timeout`.
+  const std::string& name = via.name.empty() ? m_path : via.name;
+  const int rc = sqlite3_open_v2(name.c_str(), &m_db, flags | SQLITE_OPEN_NOMUTEX, via.vfs);
   if (rc != SQLITE_OK) {
     const int code = m_db != nullptr ? sqlite3_extended_errcode(m_db) : rc;
     const std::string message = m_db != nullptr ? sqlite3_errmsg(m_db) : "";

@@ -19,11 +19,20 @@ namespace jobop::store::sqlite {
 // Throw the core::StoreError for SQLite's extended result code `rc` while
 // doing `action` on the metastore at `path`: store.locked (busy past the
 // timeout), store.disk_full, store.io_error, store.corrupt, store.not_sqlite,
-// store.read_only, store.unreadable, else store.error.
+// store.read_only, store.needs_recovery (a hot journal or a WAL a read-only
+// connection cannot recover; the message says who can), store.unreadable,
+// else store.error.
 [[noreturn]] void throw_sqlite_error(int rc, const std::string& path, std::string_view action,
                                      std::string_view sqlite_message = {});
 
 class Database;
+
+// How a Database opens its file when not by its path: `name` (a `file:` URI
+// when the flags have SQLITE_OPEN_URI) and the VFS (nullptr: the default).
+struct OpenVia {
+  std::string name;
+  const char* vfs = nullptr;
+};
 
 // A prepared statement. Parameters are 1-based as in SQLite, columns 0-based.
 class Statement {
@@ -69,8 +78,9 @@ private:
 class Database {
 public:
   // Open `path` with sqlite3_open_v2 `flags` (always with extended result
-  // codes) and set the busy timeout. Throw core::StoreError on failure.
-  Database(std::string path, int flags, core::Nanos busy_timeout);
+  // codes) and set the busy timeout. Messages name `path`, whatever `via`
+  // opens. Throw core::StoreError on failure.
+  Database(std::string path, int flags, core::Nanos busy_timeout, const OpenVia& via = {});
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;

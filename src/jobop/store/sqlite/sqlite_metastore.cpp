@@ -1,74 +1,21 @@
 #include <jobop/store/sqlite/sqlite_metastore.hpp>
 
 #include <jobop/core/exceptions.hpp>
+#include <jobop/store/engine_columns.hpp>
+#include <jobop/store/sqlite/new_metastore.hpp>
+#include <jobop/store/sqlite/reader_vfs.hpp>
 #include <jobop/store/sqlite/schema.hpp>
 
 #include <sqlite3.h>
 
-#include <array>
-#include <cerrno>
-#include <cstring>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <set>
 
 namespace jobop::store::sqlite {
 
 namespace {
 
-// The first 16 bytes of every SQLite 3 database file.
-constexpr std::array<char, 16> k_sqlite_header{'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f',
-                                               'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
-
-enum class FileCheck { missing, sqlite };
-
 [[noreturn]] void refuse(const char* code, const std::string& path, const std::string& why) {
   throw core::StoreError(code, "metastore " + path + " " + why, {{"path", path}});
-}
-
-// Look at `path` without changing it: refuse a directory, an unreadable,
-// empty or non-SQLite file. Return whether it is missing.
-FileCheck check_file(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT) {
-      return FileCheck::missing;
-    }
-    refuse("store.unreadable", path, std::string("cannot be read: ") + std::strerror(errno));
-  }
-  if (S_ISDIR(st.st_mode)) {
-    refuse("store.not_sqlite", path, "is a directory, not an SQLite database");
-  }
-  if (st.st_size == 0) {
-    refuse("store.empty_file", path,
-           "is an empty file, not a metastore; refusing to use it (remove it and run `jobop "
-           "init` to create one)");
-  }
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    refuse("store.unreadable", path, std::string("cannot be read: ") + std::strerror(errno));
-  }
-  std::array<char, 16> header{};
-  const ssize_t n = ::read(fd, header.data(), header.size());
-  ::close(fd);
-  if (n != static_cast<ssize_t>(header.size()) || header != k_sqlite_header) {
-    refuse("store.not_sqlite", path, "is not an SQLite database; refusing to use it");
-  }
-  return FileCheck::sqlite;
-}
-
-// Create `path` empty with mode 0600 (configs hold credentials). Return false
-// if another process created it first.
-bool create_private_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    if (errno == EEXIST) {
-      return false;
-    }
-    refuse("store.unreadable", path, std::string("cannot be created: ") + std::strerror(errno));
-  }
-  ::close(fd);
-  return true;
 }
 
 struct Tables {
@@ -92,26 +39,31 @@ Tables read_tables(Database& db) {
   return tables;
 }
 
-// Refuse SQLite without both engine tables (nothing was written yet).
-void require_engine_tables(const Tables& tables, const std::string& path) {
-  if (tables.master_meta && tables.job_ops) {
-    return;
+// Refuse SQLite without both engine tables, or without a column jobop reads
+// (nothing was written yet).
+void require_engine_schema(Database& db, const Tables& tables, const std::string& path) {
+  if (!tables.master_meta || !tables.job_ops) {
+    std::string missing = !tables.master_meta && !tables.job_ops ? "master_meta and job_ops"
+                          : !tables.master_meta                  ? "master_meta"
+                                                                 : "job_ops";
+    refuse("store.not_a_metastore", path,
+           "is an SQLite database without the engine's table(s) " + missing +
+             ", so not a job metastore; refusing to change it");
   }
-  std::string missing = !tables.master_meta && !tables.job_ops ? "master_meta and job_ops"
-                        : !tables.master_meta                  ? "master_meta"
-                                                               : "job_ops";
-  refuse("store.not_a_metastore", path,
-         "is an SQLite database without the engine's table(s) " + missing +
-           ", so not a job metastore; refusing to change it");
-}
-
-void create_tool_tables(Database& db) {
-  for (int i = 0; i < k_tool_ddl_count; ++i) {
-    db.exec(k_tool_ddl[i]);
+  std::set<std::string> columns;
+  Statement stmt =
+    db.prepare("SELECT 'master_meta', lower(name) FROM pragma_table_info('master_meta') "
+               "UNION ALL SELECT 'job_ops', lower(name) FROM pragma_table_info('job_ops')");
+  while (stmt.step()) {
+    columns.insert(stmt.column_text(0) + "." + stmt.column_text(1));
   }
-  Statement& stmt = db.cached("INSERT OR IGNORE INTO jobop_meta (key, value) "
-                              "VALUES ('schema_version', ?1)");
-  stmt.bind(1, std::string_view(std::to_string(k_schema_version))).run();
+  const auto missing =
+    missing_engine_columns([&](const std::string& table, const std::string& column) {
+      return columns.count(table + "." + column) != 0;
+    });
+  if (!missing.empty()) {
+    refuse_missing_columns(path, missing);
+  }
 }
 
 int open_flags(OpenMode mode) {
@@ -124,54 +76,110 @@ SqliteMetastore::SqliteMetastore(std::unique_ptr<Database> db, OpenMode mode)
   : m_db(std::move(db)), m_mode(mode) {}
 
 SqliteMetastore::SqliteMetastore(const std::string& path, OpenMode mode, StoreOptions options)
-  : m_mode(mode) {
-  bool created = false;
-  if (check_file(path) == FileCheck::missing) {
+  : m_path(path), m_mode(mode) {
+  refuse_non_file_path(path);
+  std::optional<FileFacts> facts = inspect_file(path);
+  if (!facts) {
     if (mode != OpenMode::create_or_adopt) {
       refuse("store.missing", path,
-             "does not exist; run `jobop init` to create it (or pass --db / JOBOP_DB)");
+             "does not exist: check the path (--db, JOBOP_DB; the default is ./jobop.db). To "
+             "make a new metastore there, run `jobop init`");
     }
-    created = create_private_file(path);
-    if (!created) {
-      check_file(path);
+    m_created = create_metastore_file(path, options.busy_timeout);
+    facts = inspect_file(path);
+    if (!facts) {
+      refuse("store.missing", path, "was removed while `jobop init` made it");
     }
   }
-  try {
-    m_db = std::make_unique<Database>(path, open_flags(mode), options.busy_timeout);
-    Tables tables = read_tables(*m_db);
-    if (!created) {
-      require_engine_tables(tables, path);
-    }
-    m_has_outbox = tables.jobop_outbox;
-    if (mode == OpenMode::read_only) {
+  m_facts = *facts;
+  // Every check reads only; the busy timeout bounds each of its waits.
+  check_sidecars(path, m_facts);
+  open_connection(options.busy_timeout);
+  const Tables tables = read_tables(*m_db);
+  require_engine_schema(*m_db, tables, path);
+  check_snapshot();
+  // Again, now that SQLite has opened the files it uses beside the metastore.
+  check_sidecars(path, m_facts);
+  m_has_outbox = tables.jobop_outbox;
+  m_has_tool_tables = tables.jobop_meta && tables.jobop_outbox;
+  if (mode == OpenMode::read_only) {
+    return;
+  }
+  m_db->exec("PRAGMA synchronous=FULL");
+  if (mode == OpenMode::create_or_adopt && !m_has_tool_tables) {
+    begin(TxKind::write);
+    commit();
+  }
+}
+
+void SqliteMetastore::open_connection(core::Nanos busy_timeout) {
+  if (m_mode != OpenMode::read_only || sidecars_would_be_owned(m_facts)) {
+    m_db = std::make_unique<Database>(m_path, open_flags(m_mode), busy_timeout);
+    return;
+  }
+  // A file that changes journal mode between the look and the open fails
+  // to open (a WAL file without the files it needs): look again.
+  for (int attempt = 1;; ++attempt) {
+    try {
+      open_as_other_reader(busy_timeout);
+      Statement probe = m_db->prepare("SELECT count(*) FROM sqlite_master");
+      probe.step();
       return;
-    }
-    m_db->exec("PRAGMA journal_mode=WAL");
-    m_db->exec("PRAGMA synchronous=FULL");
-    if (created || !tables.jobop_meta || !tables.jobop_outbox) {
-      Transaction tx(*m_db);
-      // Look again under the write lock: another init may have won the race.
-      tables = read_tables(*m_db);
-      if (!tables.master_meta && !tables.job_ops) {
-        for (int i = 0; i < k_engine_ddl_count; ++i) {
-          m_db->exec(k_engine_ddl[i]);
-        }
-      } else {
-        require_engine_tables(tables, path);
+    } catch (const core::StoreError& e) {
+      m_db.reset();
+      m_snapshot.reset();
+      if (e.code() != "store.unreadable" || attempt == 3) {
+        throw;
       }
-      create_tool_tables(*m_db);
-      tx.commit();
-      m_has_outbox = true;
+      if (auto facts = inspect_file(m_path)) {
+        m_facts = *facts;
+      }
     }
-  } catch (...) {
-    m_db.reset();
-    if (created) {
-      // Leave nothing behind that a later command would mistake for a metastore.
-      ::unlink(path.c_str());
-      ::unlink((path + "-wal").c_str());
-      ::unlink((path + "-shm").c_str());
-    }
-    throw;
+  }
+}
+
+void SqliteMetastore::open_as_other_reader(core::Nanos busy_timeout) {
+  // SQLite would create a missing -wal (and -shm) owned by this user and
+  // leave them, locking the owner out: open nothing that is not there.
+  const char* vfs = reader_vfs_name();
+  if (!m_facts.wal_mode) {
+    m_db =
+      std::make_unique<Database>(m_path, SQLITE_OPEN_READONLY, busy_timeout, OpenVia{m_path, vfs});
+    return;
+  }
+  const WalFiles files = look_for_wal_files(m_path);
+  if (files.wal && files.shm) {
+    // The owner's -wal and -shm, used read-only (SQLite reads the index from
+    // the -shm, or rebuilds it in memory when no writer keeps it current).
+    m_db = std::make_unique<Database>(m_path, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, busy_timeout,
+                                      OpenVia{file_uri(m_path, "readonly_shm=1"), vfs});
+  } else if (files.wal_empty) {
+    // No write-ahead log with content: the file alone holds every committed
+    // transaction. Read it without locks (nothing to lock without -shm) and
+    // make sure no checkpoint changed it meanwhile (check_snapshot).
+    m_snapshot = identity_of(m_path);
+    m_db = std::make_unique<Database>(m_path, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, busy_timeout,
+                                      OpenVia{file_uri(m_path, "immutable=1"), vfs});
+  } else {
+    throw core::StoreError(
+      "store.needs_recovery",
+      "metastore " + m_path + " has a write-ahead log (" + m_path +
+        "-wal) with changes but no index (-shm): a writer stopped before it checkpointed. This "
+        "user may not create the index; ask uid " +
+        std::to_string(m_facts.uid) + " (its owner) or root to run `jobop init --db " + m_path +
+        "` once, or to start the engine",
+      {{"path", m_path}});
+  }
+}
+
+void SqliteMetastore::check_snapshot() const {
+  if (m_snapshot && identity_of(m_path) != *m_snapshot) {
+    throw core::StoreError(
+      "store.changed_while_read",
+      "metastore " + m_path +
+        " changed while it was read: this user may not create its -wal and -shm files, so "
+        "it is read without locks and checked for changes; run the command again",
+      {{"path", m_path}});
   }
 }
 
@@ -184,6 +192,7 @@ std::unique_ptr<SqliteMetastore> SqliteMetastore::in_memory() {
   create_tool_tables(*db);
   std::unique_ptr<SqliteMetastore> store(new SqliteMetastore(std::move(db), OpenMode::read_write));
   store->m_has_outbox = true;
+  store->m_has_tool_tables = true;
   return store;
 }
 
@@ -204,27 +213,45 @@ int SqliteMetastore::schema_version() {
 }
 
 void SqliteMetastore::begin(TxKind kind) {
-  m_tx.emplace(*m_db,
-               kind == TxKind::write ? Transaction::Kind::immediate : Transaction::Kind::read);
+  check_snapshot();
+  const bool write = kind == TxKind::write;
+  if (write && !m_path.empty()) {
+    check_sidecars(m_path, m_facts);
+  }
+  m_tx.emplace(*m_db, write ? Transaction::Kind::immediate : Transaction::Kind::read);
+  if (write && !m_has_tool_tables && m_mode != OpenMode::read_only) {
+    // The tool's tables come with the first write, in its transaction: a
+    // command that is refused or fails leaves none behind.
+    create_tool_tables(*m_db);
+    m_tool_tables_in_tx = true;
+    m_has_outbox = true;
+  }
 }
 
 void SqliteMetastore::commit() {
   m_tx->commit();
   m_tx.reset();
+  if (m_tool_tables_in_tx) {
+    m_tool_tables_in_tx = false;
+    m_has_tool_tables = true;
+  }
+  check_snapshot();
 }
 
 void SqliteMetastore::rollback() noexcept {
   m_tx.reset();
+  if (m_tool_tables_in_tx) {
+    m_tool_tables_in_tx = false;
+    m_has_outbox = false;
+  }
 }
 
 InitResult init_sqlite_metastore(const std::string& path, StoreOptions options) {
   InitResult result;
   result.path = path;
-  // An existing file is only used once it proved to hold the engine tables.
-  const bool existed = check_file(path) == FileCheck::sqlite;
   SqliteMetastore store(path, OpenMode::create_or_adopt, options);
-  result.created_file = !existed;
-  result.adopted = existed;
+  result.created_file = store.created();
+  result.adopted = !store.created();
   result.schema_version = store.schema_version();
   return result;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <jobop/store/metastore.hpp>
+#include <jobop/store/sqlite/metastore_file.hpp>
 #include <jobop/store/sqlite/sqlite.hpp>
 
 #include <memory>
@@ -13,13 +14,17 @@ namespace jobop::store::sqlite {
 
 class SqliteMetastore final : public Metastore {
 public:
-  // Open the metastore at `path` in `mode`. Refuse (core::StoreError, file
-  // left byte-for-byte unchanged) a missing file (store.missing, except for
-  // create_or_adopt), an empty file (store.empty_file), a file that is not
-  // SQLite (store.not_sqlite) and SQLite without both engine tables
-  // (store.not_a_metastore); the checks come before anything is written.
-  // A writable open then sets WAL, synchronous=FULL and creates the tool's
-  // tables if missing.
+  // Open the metastore at `path` in `mode`. Refuse, before anything is
+  // written and leaving the file byte-for-byte unchanged: a path that is not
+  // a file (`:memory:`, `file:` URIs: core::UsageError store.bad_path), a
+  // missing file (store.missing, except for create_or_adopt, which makes
+  // it: see create_metastore_file), an empty file (store.empty_file), a file
+  // that is not SQLite (store.not_sqlite), unsafe `-wal`/`-shm`/`-journal`
+  // files (store.unsafe_file), SQLite without both engine tables or without
+  // a column jobop reads (store.not_a_metastore). The journal mode is never
+  // changed. The tool's tables are made by create_or_adopt, or else by the
+  // first write transaction, inside it. A read-only open by a user who does
+  // not own the file creates no file beside it.
   SqliteMetastore(const std::string& path, OpenMode mode, StoreOptions options = {});
   // Open an in-memory metastore with the full schema, for tests.
   static std::unique_ptr<SqliteMetastore> in_memory();
@@ -33,6 +38,8 @@ public:
   const std::string& location() const override;
   bool read_only() const override { return m_mode == OpenMode::read_only; }
   bool has_outbox() const override { return m_has_outbox; }
+  // True if this open made the file (create_or_adopt on a missing path).
+  bool created() const { return m_created; }
 
   std::vector<std::optional<model::StatusRow>> read_jobs(const std::vector<std::string>& ids,
                                                          bool include_config) override;
@@ -65,17 +72,32 @@ protected:
 
 private:
   SqliteMetastore(std::unique_ptr<Database> db, OpenMode mode);
+  // Open the connection: as SQLite does for the file's owner (or root), or,
+  // for another user's read, so that no file is created beside it.
+  void open_connection(core::Nanos busy_timeout);
+  void open_as_other_reader(core::Nanos busy_timeout);
+  // Refuse if the file changed since an unlocked read of it began.
+  void check_snapshot() const;
 
+  std::string m_path;
+  FileFacts m_facts;
   std::unique_ptr<Database> m_db;
   std::optional<Transaction> m_tx;
   OpenMode m_mode = OpenMode::read_only;
+  bool m_created = false;
   bool m_has_outbox = false;
+  bool m_has_tool_tables = false;
+  // The tool's tables were created in the open transaction.
+  bool m_tool_tables_in_tx = false;
+  // Set for a read without locks (SQLite's immutable): the file as it was.
+  std::optional<FileIdentity> m_snapshot;
 };
 
-// Create the metastore at `path` (a new file gets mode 0600: configs hold
-// credentials) with the engine's schema and the tool's tables, or adopt an
-// existing one: an engine's metastore keeps its two tables as they are.
-// Refuse bad files as the SqliteMetastore constructor does.
+// Create the metastore at `path` (see create_metastore_file), or adopt an
+// existing one: an engine's metastore keeps its two tables and its journal
+// mode as they are; the tool's tables are added. Two at once both succeed:
+// one creates, the other adopts. Refuse bad files as the SqliteMetastore
+// constructor does.
 InitResult init_sqlite_metastore(const std::string& path, StoreOptions options = {});
 
 } // namespace jobop::store::sqlite
