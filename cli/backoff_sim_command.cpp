@@ -1,5 +1,6 @@
 #include <cli/commands.hpp>
 #include <cli/diagnostics.hpp>
+#include <cli/output_guard.hpp>
 #include <jobop/backoff/backoff_config.hpp>
 #include <jobop/backoff/config_file.hpp>
 #include <jobop/backoff/failure_model.hpp>
@@ -118,6 +119,7 @@ void run_trace(const BackoffSimOptions& opts, const backoff::BackoffConfig& conf
   }
   for (const auto& step : steps) {
     std::cout << dump_json(backoff::trace_step_to_json(step)) << '\n';
+    ensure_written(std::cout);
   }
 }
 
