@@ -11,8 +11,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <sys/stat.h>
@@ -203,8 +203,8 @@ TEST_CASE("a stop request stops a running exec program and its process group at 
   ScratchDir dir;
   const std::string pids = dir.file("pids");
   // The script and the sleep it starts: both must be gone after the stop.
-  const std::string prog = script(dir, "slow.sh", "sleep 60 &\necho $$ $! > '" + pids +
-                                                    "'\nwait\n");
+  const std::string prog =
+    script(dir, "slow.sh", "sleep 60 &\necho $$ $! > '" + pids + "'\nwait\n");
   auto store_ptr = jobop::store::sqlite::SqliteMetastore::in_memory();
   bool stop = false;
   ExecRouter router(prog, ExecOptions{120 * k_second, {}, [&] {

@@ -74,11 +74,11 @@ TEST_CASE("a wall clock stepped back does not stretch the loop's timeout") {
   SteppingPause pause(clock, -k_hour);
   LoopOptions loop{k_second, 5 * k_second};
   std::vector<UnixNanos> stamps;
-  const LoopEnd end = run_tick_loop(op, clock, {}, loop, pause,
-                                    [&](const TickResult&, std::size_t, UnixNanos now) {
-                                      stamps.push_back(now);
-                                      return false;
-                                    });
+  const LoopEnd end =
+    run_tick_loop(op, clock, {}, loop, pause, [&](const TickResult&, std::size_t, UnixNanos now) {
+      stamps.push_back(now);
+      return false;
+    });
   CHECK(end == LoopEnd::deadline);
   // Ticks at 0, 1, ..., 5 s of monotonic time: the last one right at the deadline.
   CHECK(stamps.size() == 6);
@@ -98,11 +98,11 @@ TEST_CASE("a wall clock stepped forward does not end a --wait early") {
   SteppingPause pause(clock, 10 * k_minute);
   LoopOptions loop{30 * k_second, 10 * k_minute};
   std::size_t ticks = 0;
-  const LoopEnd end = run_tick_loop(op, clock, {}, loop, pause,
-                                    [&](const TickResult&, std::size_t tick, UnixNanos) {
-                                      ticks = tick;
-                                      return false;
-                                    });
+  const LoopEnd end =
+    run_tick_loop(op, clock, {}, loop, pause, [&](const TickResult&, std::size_t tick, UnixNanos) {
+      ticks = tick;
+      return false;
+    });
   CHECK(end == LoopEnd::deadline);
   CHECK(ticks == 21);
   CHECK(clock.monotonic() == 10 * k_minute);
@@ -115,9 +115,8 @@ TEST_CASE("the pause before the deadline is cut to the time that is left") {
   FakeClock clock(k_t0);
   SteppingPause pause(clock, 0);
   LoopOptions loop{4 * k_second, 10 * k_second};
-  run_tick_loop(op, clock, {}, loop, pause, [](const TickResult&, std::size_t, UnixNanos) {
-    return false;
-  });
+  run_tick_loop(op, clock, {}, loop, pause,
+                [](const TickResult&, std::size_t, UnixNanos) { return false; });
   CHECK(pause.slept == std::vector<Nanos>{4 * k_second, 4 * k_second, 2 * k_second});
 }
 

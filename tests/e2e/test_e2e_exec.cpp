@@ -85,8 +85,8 @@ TEST_CASE("SIGTERM during tick --watch stops a slow exec program at once and exi
   options.stdout_path = store.dir().file("out");
   options.stderr_path = store.dir().file("err");
   options.env = store.env();
-  Child child({jobop_binary(), "--db", store.db(), "tick", "--watch", "--interval", "1s",
-               "--exec", prog, "--exec-timeout", "2m"},
+  Child child({jobop_binary(), "--db", store.db(), "tick", "--watch", "--interval", "1s", "--exec",
+               prog, "--exec-timeout", "2m"},
               options);
   REQUIRE_MESSAGE(wait_for_file(pid_file, std::chrono::seconds(30)),
                   read_file(options.stderr_path));

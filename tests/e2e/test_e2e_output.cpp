@@ -30,13 +30,14 @@ nlohmann::json diagnostic(const std::string& err, const std::string& code) {
 // Add `count` running jobs job-1 .. job-COUNT in one statement.
 void add_running_jobs(const std::string& path, int count) {
   jobop::store::sqlite::SqliteMetastore store(path, jobop::store::OpenMode::read_write);
-  store.db().exec(
+  const std::string sql =
     "INSERT INTO master_meta (created_at, updated_at, project_id, id, type, state, node_id, "
     "address, epoch, ext) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE "
     "i < " +
     std::to_string(count) +
     ") SELECT '2024-05-01 12:00:00+00:00', '2024-05-01 12:00:00+00:00', 'p', 'job-' || i, 5, "
-    "2, 'node', 'addr', 1, '{\"selectors\":null}' FROM n");
+    "2, 'node', 'addr', 1, '{\"selectors\":null}' FROM n";
+  store.db().exec(sql.c_str());
 }
 
 } // namespace
@@ -58,14 +59,16 @@ TEST_CASE("status into a full disk (/dev/full) exits 7 with output.write_failed"
 
 TEST_CASE("every command that prints exits 7 when stdout is full, help and version included") {
   TestMetastore store;
-  for (const auto& args : std::vector<std::vector<std::string>>{
-         {"--db", store.db(), "tick"},
-         {"--db", store.db(), "status", "-o", "table"},
-         {"--db", store.db(), "status", "-o", "jsonl"},
-         {"backoff-sim"},
-         {"backoff-sim", "-o", "table"},
-         {"--help"},
-         {"--version"}}) {
+  // A job, so that a JSON Lines listing has something to lose.
+  store.put("a", "cdc", "running");
+  for (const auto& args :
+       std::vector<std::vector<std::string>>{{"--db", store.db(), "tick"},
+                                             {"--db", store.db(), "status", "-o", "table"},
+                                             {"--db", store.db(), "status", "-o", "jsonl"},
+                                             {"backoff-sim"},
+                                             {"backoff-sim", "-o", "table"},
+                                             {"--help"},
+                                             {"--version"}}) {
     CAPTURE(args);
     ChildOptions options;
     options.stdout_path = "/dev/full";
@@ -89,9 +92,7 @@ TEST_CASE("a bulk cancel piped into head -1 with SIGPIPE ignored exits 7 and a r
     ids += "job-" + std::to_string(i) + "\n";
   }
   const std::string ids_file = store.dir().file("ids");
-  {
-    std::ofstream(ids_file) << ids;
-  }
+  { std::ofstream(ids_file) << ids; }
   // An ignored SIGPIPE is inherited: jobop sees EPIPE on write, not the signal.
   const auto r = run_process({"/bin/bash", "-c",
                               "trap '' PIPE; \"$0\" --db \"$1\" cancel - < \"$2\" 2>\"$3\" | "

@@ -36,8 +36,8 @@ std::unique_ptr<CancelRouter> make_router(const RouterConfig& config) {
     for (const std::string& name : config.exec_env) {
       if (name.empty() || name.find('=') != std::string::npos) {
         throw core::UsageError("router.exec_env",
-                               "--exec-env takes the NAME of a variable to pass on, not `" +
-                                 name + "`",
+                               "--exec-env takes the NAME of a variable to pass on, not `" + name +
+                                 "`",
                                {{"name", name}});
       }
     }

@@ -187,7 +187,8 @@ SendOutcome ExecRouter::send(store::Metastore&, const CancelMessage& message, co
   posix_spawnattr_setsigmask(&attr, &defaults);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
 
-  std::vector<std::string> args{m_program,       "--", message.job_id, std::to_string(message.epoch),
+  std::vector<std::string> args{m_program,       "--",
+                                message.job_id,  std::to_string(message.epoch),
                                 message.node_id, message.address};
   std::vector<std::string> env = exec_environment(environ, m_options.pass_env, message);
   auto argv = pointers(args);
