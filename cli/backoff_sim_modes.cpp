@@ -2,6 +2,7 @@
 // model (one uptime or a sweep).
 #include <cli/backoff_sim_options.hpp>
 #include <cli/diagnostics.hpp>
+#include <cli/output_guard.hpp>
 #include <jobop/backoff/chart.hpp>
 #include <jobop/backoff/failure_report.hpp>
 #include <jobop/backoff/report.hpp>
@@ -81,6 +82,7 @@ void run_trace(const BackoffSimOptions& opts, const LoadedPolicy& policy) {
   }
   for (const auto& step : steps) {
     std::cout << dump_json(backoff::trace_step_to_json(step)) << '\n';
+    ensure_written(std::cout);
   }
 }
 

@@ -4,6 +4,7 @@
 #include <cli/diagnostics.hpp>
 #include <cli/output.hpp>
 #include <cli/router_options.hpp>
+#include <cli/stop_signal.hpp>
 #include <cli/tick_loop.hpp>
 #include <jobop/core/exceptions.hpp>
 #include <jobop/operator/cancel.hpp>
@@ -91,16 +92,25 @@ void account(const ops::CancelResult& result, const CancelFlags& flags, CancelCo
 // Tick until no named job waits for its cancellation; return the wait report.
 nlohmann::json wait_for(store::Metastore& store, const std::vector<std::string>& ids,
                         const CancelFlags& flags, Globals& globals) {
+  const std::string timeout_text = flags.wait.empty() ? k_default_wait : flags.wait;
+  if (ids.empty()) {
+    // Nothing to wait for (an empty id list, or every id failed): no tick.
+    return {{"done", true},
+            {"interrupted", false},
+            {"ticks", 0},
+            {"timeout", timeout_text},
+            {"pending", nlohmann::json::array()}};
+  }
+  const StopSignal stop;
   auto router = make_router_from(flags.router);
   ops::JobOperator op(store, *router);
   LoopOptions loop;
   loop.interval = duration_flag(flags.interval);
-  const std::string timeout_text = flags.wait.empty() ? k_default_wait : flags.wait;
   loop.timeout = duration_flag(timeout_text);
   std::vector<std::string> pending;
   std::size_t ticks = 0;
   const LoopEnd end =
-    run_tick_loop(op, *globals.clock, {}, loop,
+    run_tick_loop(op, *globals.clock, {}, loop, stop,
                   [&](const ops::TickResult& result, std::size_t tick, core::UnixNanos) {
                     report_tick_problems(result, globals);
                     ticks = tick;

@@ -83,10 +83,9 @@ std::vector<std::string> job_ids_from(const std::vector<std::string>& args, std:
       ids.push_back(line);
     }
   }
-  if (ids.empty()) {
-    throw core::UsageError("input.no_ids", from_stdin ? "no job id on stdin (one id a line)"
-                                                      : "give at least one job id, or `-` to "
-                                                        "read them from stdin");
+  if (ids.empty() && !from_stdin) {
+    throw core::UsageError("input.no_ids",
+                           "give at least one job id, or `-` to read them from stdin");
   }
   return ids;
 }

@@ -37,8 +37,10 @@ std::unique_ptr<store::Metastore> open_store(const Globals& globals, store::Open
 
 // Return the job ids a command was given: `args` as they are, or, when
 // `args` is exactly "-", one id per line of `in` with blank lines skipped
-// (and a trailing CR dropped). Throw core::UsageError (input.no_ids) when
-// there is none, and (input.stdin_mixed) when "-" comes with other ids.
+// (and a trailing CR dropped). Empty stdin is an empty list (SPEC §4: a
+// pipeline that selected nothing succeeds). Throw core::UsageError
+// (input.no_ids) when `args` is empty, and (input.stdin_mixed) when "-" comes
+// with other ids.
 std::vector<std::string> job_ids_from(const std::vector<std::string>& args, std::istream& in);
 
 } // namespace jobop::cli

@@ -2,6 +2,7 @@
 
 #include <cli/command_support.hpp>
 #include <cli/output.hpp>
+#include <jobop/core/exceptions.hpp>
 #include <jobop/demo/demo_data.hpp>
 #include <jobop/store/open.hpp>
 
@@ -22,8 +23,26 @@ struct InitFlags {
   bool demo = false;
 };
 
+// Refuse --demo on a metastore that already holds jobs before init adopts
+// it, so that the refusal leaves it exactly as it was. A metastore that does
+// not exist yet (or cannot be read) is left to init.
+void refuse_demo_into_jobs(const Globals& globals) {
+  std::unique_ptr<store::Metastore> existing;
+  try {
+    existing = open_store(globals, store::OpenMode::read_only);
+  } catch (const core::StoreError&) {
+    return;
+  }
+  if (demo::holds_jobs(*existing)) {
+    demo::refuse_not_empty(existing->location());
+  }
+}
+
 void run_init(const InitFlags& flags, const Globals& globals) {
   const core::UnixNanos now = globals.clock->now();
+  if (flags.demo) {
+    refuse_demo_into_jobs(globals);
+  }
   const auto result = store::init_metastore(store_target(globals), store_options(globals));
   nlohmann::json document = {{"path", result.path},
                              {"created", result.created_file},
@@ -35,10 +54,7 @@ void run_init(const InitFlags& flags, const Globals& globals) {
     store::Metastore& store = *opened;
     const auto demo = demo::seed_demo(store, now);
     document["demo"] = {
-      {"added", demo.added}, {"jobs", demo.job_ids.size()}, {"canceling", demo.canceling}};
-    if (!demo.added) {
-      document["demo"]["note"] = "the metastore already holds the demo jobs; nothing was added";
-    }
+      {"added", true}, {"jobs", demo.job_ids.size()}, {"canceling", demo.canceling}};
   }
   print_json_line(std::cout, document);
 }

@@ -1,6 +1,7 @@
 #include <cli/output.hpp>
 
 #include <cli/diagnostics.hpp>
+#include <cli/output_guard.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -101,6 +102,7 @@ public:
     open();
     m_out << (m_first ? "\n" : ",\n") << record;
     m_first = false;
+    ensure_written(m_out);
   }
 
   void finish(const nlohmann::json& summary) override {
@@ -110,6 +112,7 @@ public:
       m_out << ',' << dump_json(key) << ':' << dump_json(value);
     }
     m_out << "}\n" << std::flush;
+    ensure_written(m_out);
   }
 
 private:
@@ -132,8 +135,14 @@ public:
   explicit JsonLinesWriter(std::ostream& out) : m_out(out) {}
   void write(const nlohmann::json& record) override { write_text(dump_json(record)); }
   bool takes_text() const override { return true; }
-  void write_text(std::string_view record) override { m_out << record << '\n'; }
-  void finish(const nlohmann::json& /*summary*/) override { m_out << std::flush; }
+  void write_text(std::string_view record) override {
+    m_out << record << '\n';
+    ensure_written(m_out);
+  }
+  void finish(const nlohmann::json& /*summary*/) override {
+    m_out << std::flush;
+    ensure_written(m_out);
+  }
 
 private:
   std::ostream& m_out;
@@ -166,6 +175,7 @@ public:
   void finish(const nlohmann::json& /*summary*/) override {
     flush_rows();
     m_out << std::flush;
+    ensure_written(m_out);
   }
 
 private:
@@ -187,6 +197,7 @@ private:
       print_row(row, m_colour);
     }
     m_rows.clear();
+    ensure_written(m_out);
   }
 
   void print_row(const std::vector<std::string>& row, bool colour) {
@@ -290,6 +301,7 @@ std::unique_ptr<RecordWriter> make_record_writer(OutputFormat format, std::ostre
 
 void print_json_line(std::ostream& out, const nlohmann::json& document) {
   out << dump_json(document) << '\n' << std::flush;
+  ensure_written(out);
 }
 
 } // namespace jobop::cli

@@ -1,6 +1,7 @@
 #include <cli/router_options.hpp>
 
 #include <cli/command_support.hpp>
+#include <cli/stop_signal.hpp>
 #include <jobop/core/exceptions.hpp>
 
 namespace jobop::cli {
@@ -14,8 +15,17 @@ void add_router_options(CLI::App& command, RouterFlags& flags) {
       ->check(CLI::IsMember({"outbox", "exec", "none"}, CLI::ignore_case))
       ->capture_default_str();
   command.add_option("--exec", flags.exec_program,
-                     "Program the exec router runs per job, never through a shell, with "
-                     "arguments ID EPOCH NODE ADDRESS (and JOBOP_* environment variables)");
+                     "Program the exec router runs per job, never through a shell, as "
+                     "PROGRAM -- ID EPOCH NODE ADDRESS, in a clean environment (PATH, HOME, "
+                     "LANG, LC_*, TZ, USER, JOBOP_JOB_ID, JOBOP_EPOCH, JOBOP_NODE_ID, "
+                     "JOBOP_ADDRESS)");
+  command
+    .add_option("--exec-env", flags.exec_env,
+                "Also pass this variable of jobop's environment to the exec program (repeat "
+                "for more)")
+    ->type_name("NAME")
+    ->expected(1)
+    ->take_all();
   command
     .add_option("--exec-timeout", flags.exec_timeout,
                 "Kill the exec program after this long (a failed send)")
@@ -36,6 +46,8 @@ std::unique_ptr<ops::CancelRouter> make_router_from(const RouterFlags& flags) {
   }
   config.exec_program = flags.exec_program;
   config.exec_timeout = duration_flag(flags.exec_timeout);
+  config.exec_env = flags.exec_env;
+  config.stop_requested = [] { return stop_requested(); };
   return ops::make_router(config);
 }
 

@@ -20,7 +20,7 @@ constexpr const char* k_description =
   "the cancellation to its end, see where every job stands, and simulate the retry-backoff\n"
   "policy. Results are JSON on stdout; diagnostics are JSON lines on stderr.\n\n"
   "Exit codes: 0 success, 1 internal error, 2 usage, 3 job not found, 4 conflict,\n"
-  "5 metastore unavailable, 6 deadline passed.";
+  "5 metastore unavailable, 6 deadline passed, 7 output lost (stdout full or closed).";
 
 // CLI11 reports its own parse errors as text; jobop speaks JSON on stderr.
 int report_parse_error(const CLI::ParseError& e) {

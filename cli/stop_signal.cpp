@@ -56,6 +56,10 @@ StopSignal::~StopSignal() {
 }
 
 bool StopSignal::requested() const {
+  return stop_requested();
+}
+
+bool stop_requested() {
   return g_stop_requested != 0;
 }
 

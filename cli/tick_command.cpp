@@ -3,6 +3,7 @@
 #include <cli/command_support.hpp>
 #include <cli/output.hpp>
 #include <cli/router_options.hpp>
+#include <cli/stop_signal.hpp>
 #include <cli/tick_loop.hpp>
 #include <jobop/core/exceptions.hpp>
 #include <jobop/time/go_duration.hpp>
@@ -44,9 +45,12 @@ void run_tick(const TickFlags& flags, Globals& globals) {
     open_store(globals, flags.dry_run ? store::OpenMode::read_only : store::OpenMode::read_write);
   store::Metastore& store = *opened;
   ops::JobOperator op(store, *router);
+  // SIGINT/SIGTERM end even a single tick at the next job (SPEC §5).
+  const StopSignal stop;
 
   if (!loop_mode) {
     const core::UnixNanos now = globals.clock->now();
+    tick_options.stop_requested = [&stop] { return stop.requested(); };
     const auto result = op.tick(now, tick_options);
     report_tick_problems(result, globals);
     print_json_line(std::cout, tick_document(result, now, router->name()));
@@ -60,7 +64,7 @@ void run_tick(const TickFlags& flags, Globals& globals) {
   }
   bool idle = false;
   const LoopEnd end =
-    run_tick_loop(op, *globals.clock, tick_options, loop,
+    run_tick_loop(op, *globals.clock, tick_options, loop, stop,
                   [&](const ops::TickResult& result, std::size_t tick, core::UnixNanos now) {
                     report_tick_problems(result, globals);
                     auto line = tick_document(result, now, router->name());

@@ -3,6 +3,7 @@
 #include <cli/globals.hpp>
 #include <jobop/core/clock.hpp>
 #include <jobop/operator/job_operator.hpp>
+#include <jobop/operator/tick_loop.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -11,34 +12,16 @@
 #include <optional>
 #include <string_view>
 
-// Ticks in a loop, as the engine runs them every 15 s: `tick --watch`,
-// `tick --until-idle` and `cancel --wait`. The clock is read once per tick.
+// What `tick` and `cancel --wait` print of their ticks; the loop itself is
+// core logic (jobop/operator/tick_loop.hpp).
 namespace jobop::cli {
 
-struct LoopOptions {
-  // Pause between two ticks.
-  core::Nanos interval = 15 * core::k_second;
-  // Stop when this much time has passed since the first tick.
-  std::optional<core::Nanos> timeout;
-};
+using ops::LoopEnd;
+using ops::LoopOptions;
+using ops::run_tick_loop;
 
-enum class LoopEnd {
-  done,     // on_tick said so
-  stopped,  // SIGINT/SIGTERM, after the tick in progress
-  deadline, // the timeout passed before on_tick said done
-};
-
-// Called after each tick with the result, the tick's number (from 1) and its
-// `now`; return true to stop.
-using OnTick = std::function<bool(const ops::TickResult&, std::size_t, core::UnixNanos)>;
-
-// Tick with `op` until `on_tick` returns true, a stop signal arrives or the
-// timeout passes; a signal never interrupts a tick (its transactions end first).
-LoopEnd run_tick_loop(ops::JobOperator& op, const core::Clock& clock,
-                      const ops::TickOptions& tick_options, const LoopOptions& loop,
-                      const OnTick& on_tick);
-
-// Return the JSON document of one tick: at, router, dry_run, items, counts, idle.
+// Return the JSON document of one tick: at, router, dry_run, items, counts,
+// idle, and `interrupted: true` when a signal ended it early.
 nlohmann::json tick_document(const ops::TickResult& result, core::UnixNanos now,
                              std::string_view router);
 

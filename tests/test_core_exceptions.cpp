@@ -12,6 +12,8 @@ TEST_CASE("every error kind carries its documented exit code") {
   CHECK(StoreError("store.locked", "x").exit_code() == ExitCode::store_unavailable);
   CHECK(DeadlineError("deadline", "x").exit_code() == ExitCode::deadline);
   CHECK(to_int(ExitCode::deadline) == 6);
+  CHECK(OutputError("output.write_failed", "x").exit_code() == ExitCode::output_failed);
+  CHECK(to_int(ExitCode::output_failed) == 7);
 }
 
 TEST_CASE("an error keeps its code, message and details") {

@@ -1,5 +1,7 @@
 #include "metastore_fixture.hpp"
 
+#include <jobop/store/sqlite/sqlite_metastore.hpp>
+
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
@@ -130,9 +132,43 @@ TEST_CASE("init --demo fills jobs of every state, type and a few projects") {
   CHECK(stuck.at("state") == "canceling");
   CHECK(stuck.at("stuck") == true);
   CHECK(stuck.at("cancel_sends") == 3);
-  // A second --demo adds nothing and says so.
-  const auto again = store.json({"init", "--demo"});
-  CHECK(again.at("demo").at("added") == false);
+  // A second --demo is refused: the metastore holds jobs.
+  const auto before = store.snapshot();
+  const auto again = store.run({"init", "--demo"});
+  CHECK(again.exit_code == 4);
+  CHECK(nlohmann::json::parse(again.err).at("code") == "demo.not_empty");
+  CHECK(store.snapshot() == before);
+}
+
+TEST_CASE("init --demo on a metastore with real jobs exits 4 and leaves it as it was") {
+  TestMetastore store;
+  store.put("real-job", "cdc", "running");
+  store.json({"cancel", "real-job"});
+  const auto before = store.snapshot();
+  const auto r = store.run({"init", "--demo"});
+  CHECK(r.exit_code == 4);
+  CHECK(r.out.empty());
+  const auto line = nlohmann::json::parse(r.err);
+  CHECK(line.at("code") == "demo.not_empty");
+  CHECK(line.at("message").get<std::string>().find("holds no jobs") != std::string::npos);
+  CHECK(store.snapshot() == before);
+  const auto job = store.status_of("real-job");
+  CHECK(job.at("state") == "canceling");
+  CHECK(job.at("cancel_sends") == 0);
+  CHECK(store.json({"status"}).at("jobs").size() == 1);
+}
+
+TEST_CASE("init --demo refuses a metastore whose only row is an orphan op" *
+          doctest::test_suite("sqlite_files")) {
+  TestMetastore store;
+  {
+    jobop::store::sqlite::SqliteMetastore db(store.path(), jobop::store::OpenMode::read_write);
+    db.db().exec("INSERT INTO job_ops (created_at, updated_at, op, job_id) VALUES "
+                 "('2024-05-01 12:00:00+00:00', '2024-05-01 12:00:00+00:00', 2, 'gone')");
+  }
+  const auto before = store.snapshot();
+  CHECK(store.run({"init", "--demo"}).exit_code == 4);
+  CHECK(store.snapshot() == before);
 }
 
 TEST_CASE("a bad --busy-timeout is a usage error") {

@@ -166,22 +166,24 @@ TEST_SUITE("security") {
     const auto document = nlohmann::json::parse(jobop::test::read_file(dir.file("tick.out")));
     CHECK(document.at("counts").at("cancel_sent") == hostile_ids().size());
 
-    // Parse the records: ARGC=4, id, epoch, node, address, $JOBOP_JOB_ID.
+    // Parse the records: ARGC=5, --, id, epoch, node, address, $JOBOP_JOB_ID.
     const std::string bytes = jobop::test::read_file(record);
     std::vector<std::string> fields;
     for (std::size_t begin = 0, end; (end = bytes.find('\0', begin)) != std::string::npos;
          begin = end + 1) {
       fields.push_back(bytes.substr(begin, end - begin));
     }
-    REQUIRE(fields.size() == 6 * hostile_ids().size());
+    REQUIRE(fields.size() == 7 * hostile_ids().size());
     std::multiset<std::string> received;
-    for (std::size_t i = 0; i < fields.size(); i += 6) {
-      CHECK(fields[i] == "ARGC=4");
-      received.insert(fields[i + 1]);
-      CHECK(fields[i + 2] == "7");
-      CHECK(fields[i + 3] == node);
-      CHECK(fields[i + 4] == address);
-      CHECK(fields[i + 5] == fields[i + 1]);
+    for (std::size_t i = 0; i < fields.size(); i += 7) {
+      CHECK(fields[i] == "ARGC=5");
+      // `--` first: an id that starts with `-` is never an option.
+      CHECK(fields[i + 1] == "--");
+      received.insert(fields[i + 2]);
+      CHECK(fields[i + 3] == "7");
+      CHECK(fields[i + 4] == node);
+      CHECK(fields[i + 5] == address);
+      CHECK(fields[i + 6] == fields[i + 2]);
     }
     CHECK(received == std::multiset<std::string>(hostile_ids().begin(), hostile_ids().end()));
     // No shell ran any of it: no file but ours appeared, here or in our cwd.

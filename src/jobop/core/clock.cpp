@@ -9,4 +9,9 @@ UnixNanos SystemClock::now() const {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(since_epoch).count();
 }
 
+Nanos SystemClock::monotonic() const {
+  const auto since_origin = std::chrono::steady_clock::now().time_since_epoch();
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(since_origin).count();
+}
+
 } // namespace jobop::core

@@ -19,18 +19,27 @@ constexpr Nanos k_second = 1000 * k_millisecond;
 constexpr Nanos k_minute = 60 * k_second;
 constexpr Nanos k_hour = 60 * k_minute;
 
-// A source of the current time; tests pass a FakeClock.
+// A source of the current time; tests pass a FakeClock. Two readings: the
+// wall clock, for the timestamps written to the store, and a monotonic
+// clock, for every deadline and pause (SPEC §5): a wall clock stepped back
+// must not make `--timeout 5s` last for minutes, nor one stepped forward end
+// `--wait=10m` at once.
 class Clock {
 public:
   virtual ~Clock() = default;
-  // Return the current time.
+  // Return the current wall-clock time.
   virtual UnixNanos now() const = 0;
+  // Return the time on a clock that only moves forward at a steady rate from
+  // an arbitrary origin: compare two readings, never show one.
+  virtual Nanos monotonic() const = 0;
 };
 
-// The wall clock. The only place in src/ that reads it.
+// The system's clocks (std::chrono::system_clock and steady_clock). The only
+// place in src/ that reads them for core logic.
 class SystemClock final : public Clock {
 public:
   UnixNanos now() const override;
+  Nanos monotonic() const override;
 };
 
 // A clock that stands still until told to move.
@@ -38,13 +47,19 @@ class FakeClock final : public Clock {
 public:
   explicit FakeClock(UnixNanos start = 0) : m_now(start) {}
   UnixNanos now() const override { return m_now; }
-  // Move the clock forward by `delta`.
-  void advance(Nanos delta) { m_now += delta; }
-  // Set the clock to `t`.
+  Nanos monotonic() const override { return m_monotonic; }
+  // Let `delta` pass: both clocks move forward by it.
+  void advance(Nanos delta) {
+    m_now += delta;
+    m_monotonic += delta;
+  }
+  // Set the wall clock to `t`, as an administrator or NTP steps it; the
+  // monotonic clock does not move.
   void set(UnixNanos t) { m_now = t; }
 
 private:
   UnixNanos m_now;
+  Nanos m_monotonic = 0;
 };
 
 } // namespace jobop::core

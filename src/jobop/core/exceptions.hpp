@@ -69,4 +69,13 @@ public:
     : Error(ExitCode::deadline, std::move(code), message, std::move(details)) {}
 };
 
+// stdout could not be written (closed, full, a reader that went away): the
+// work reported before was done and a rerun is safe (exit 7).
+class OutputError : public Error {
+public:
+  OutputError(std::string code, const std::string& message,
+              nlohmann::json details = nlohmann::json::object())
+    : Error(ExitCode::output_failed, std::move(code), message, std::move(details)) {}
+};
+
 } // namespace jobop::core

@@ -12,6 +12,7 @@ enum class ExitCode : int {
   conflict = 4,          // the change is not allowed in the job's current state
   store_unavailable = 5, // missing, unreadable, corrupt, locked, read-only, disk full
   deadline = 6,          // a --wait/--timeout deadline passed
+  output_failed = 7,     // stdout could not be written: the work reported was done
 };
 
 // Return the exit code as the integer a process returns.

@@ -3,7 +3,7 @@
 #include <jobop/operator/job_operator.hpp>
 #include <jobop/operator/outbox_router.hpp>
 
-#include <algorithm>
+#include <jobop/core/exceptions.hpp>
 
 namespace jobop::demo {
 
@@ -52,11 +52,35 @@ const std::vector<std::string>& demo_job_ids() {
   return ids;
 }
 
+namespace {
+
+// Thrown to end a listing at its first row.
+struct FoundOne {};
+
+} // namespace
+
+bool holds_jobs(store::Metastore& store) {
+  try {
+    store.for_each_status_row({}, [](const model::StatusRow&) { throw FoundOne{}; });
+  } catch (const FoundOne&) {
+    return true;
+  }
+  return false;
+}
+
+void refuse_not_empty(const std::string& location) {
+  throw core::ConflictError(
+    "demo.not_empty",
+    "--demo only fills a metastore that holds no jobs, and " + location +
+      " holds some: the demo's back-dated ticks would drive their cancellations; nothing "
+      "was written. Run `jobop init --demo --db NEW-FILE` for a demo of its own",
+    {{"path", location}});
+}
+
 DemoResult seed_demo(store::Metastore& store, core::UnixNanos now) {
   DemoResult result;
-  const auto found = store.find_jobs(demo_job_ids());
-  if (std::any_of(found.begin(), found.end(), [](const auto& row) { return row.has_value(); })) {
-    return result;
+  if (holds_jobs(store)) {
+    refuse_not_empty(store.location());
   }
   const auto ago = [now](core::Nanos d) { return now - d; };
 
@@ -114,7 +138,6 @@ DemoResult seed_demo(store::Metastore& store, core::UnixNanos now) {
   // A fresh request no tick has seen yet.
   op.mark_job_canceling("analytics-cvs-import", ago(1 * core::k_minute));
 
-  result.added = true;
   result.job_ids = demo_job_ids();
   result.canceling = 4;
   return result;

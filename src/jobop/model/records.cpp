@@ -11,7 +11,7 @@ UserState StatusRow::state() const {
   return user_state(job->state, op_status());
 }
 
-std::optional<core::UnixNanos> StatusRow::canceling_since() const {
+std::optional<time::Timestamp> StatusRow::canceling_since() const {
   if (state() != UserState::canceling || !op) {
     return std::nullopt;
   }
@@ -20,7 +20,7 @@ std::optional<core::UnixNanos> StatusRow::canceling_since() const {
 
 bool StatusRow::looks_stuck(core::UnixNanos now, core::Nanos stuck_after) const {
   const auto since = canceling_since();
-  return since.has_value() && now - *since >= stuck_after;
+  return since.has_value() && time::nanos_between(*since, now) >= stuck_after;
 }
 
 namespace {

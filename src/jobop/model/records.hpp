@@ -2,6 +2,7 @@
 
 #include <jobop/core/clock.hpp>
 #include <jobop/model/codes.hpp>
+#include <jobop/time/timestamp.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -10,8 +11,8 @@
 
 // The metastore's records as plain structs, whatever backend holds them. Text fields hold the
 // bytes the metastore holds, which need not be valid UTF-8: dump them with
-// nlohmann's error_handler_t::replace. A timestamp that cannot be read is
-// nullopt.
+// nlohmann's error_handler_t::replace. A timestamp that cannot be read (and
+// Go's zero time) is nullopt; one that can is exact over the years 1 to 9999.
 namespace jobop::model {
 
 // A master_meta row (never a soft-deleted one).
@@ -27,8 +28,8 @@ struct JobRecord {
   std::optional<std::string> error_message;
   // Only read when asked for (it may hold credentials).
   std::optional<std::string> config;
-  std::optional<core::UnixNanos> created_at;
-  std::optional<core::UnixNanos> updated_at;
+  std::optional<time::Timestamp> created_at;
+  std::optional<time::Timestamp> updated_at;
 };
 
 // A job_ops row. For a Canceling op, `updated_at` is when the cancellation
@@ -37,8 +38,8 @@ struct JobRecord {
 struct OpRecord {
   std::string job_id;
   OpStatus op = OpStatus::canceling;
-  std::optional<core::UnixNanos> created_at;
-  std::optional<core::UnixNanos> updated_at;
+  std::optional<time::Timestamp> created_at;
+  std::optional<time::Timestamp> updated_at;
 };
 
 // A row of the outbox router's table: the cancel message last sent to a job's
@@ -49,8 +50,8 @@ struct OutboxRecord {
   std::string node_id;
   std::string address;
   std::int64_t send_count = 0;
-  std::optional<core::UnixNanos> first_sent;
-  std::optional<core::UnixNanos> last_sent;
+  std::optional<time::Timestamp> first_sent;
+  std::optional<time::Timestamp> last_sent;
 };
 
 // One line of `status`: a live job with its op and outbox row, or an orphan
@@ -71,7 +72,7 @@ struct StatusRow {
   // Canceling (`cancel --wait` waits for this to turn false).
   bool cancel_pending() const { return op_status() == OpStatus::canceling; }
   // Return since when the job is canceling, for a canceling job only.
-  std::optional<core::UnixNanos> canceling_since() const;
+  std::optional<time::Timestamp> canceling_since() const;
   // Return true for a canceling job that has been so for `stuck_after` or
   // longer at `now`: its master does not acknowledge.
   bool looks_stuck(core::UnixNanos now, core::Nanos stuck_after) const;

@@ -33,7 +33,21 @@ std::unique_ptr<CancelRouter> make_router(const RouterConfig& config) {
     if (config.exec_timeout <= 0) {
       throw core::UsageError("router.exec_timeout", "--exec-timeout must be positive");
     }
-    return std::make_unique<ExecRouter>(config.exec_program, config.exec_timeout);
+    for (const std::string& name : config.exec_env) {
+      if (name.empty() || name.find('=') != std::string::npos) {
+        throw core::UsageError("router.exec_env",
+                               "--exec-env takes the NAME of a variable to pass on, not `" + name +
+                                 "`",
+                               {{"name", name}});
+      }
+    }
+    return std::make_unique<ExecRouter>(
+      config.exec_program,
+      ExecOptions{config.exec_timeout, config.exec_env, config.stop_requested});
+  }
+  if (!config.exec_env.empty()) {
+    throw core::UsageError("router.exec_env",
+                           "--exec-env is only used with --router exec, not `" + config.kind + "`");
   }
   if (!config.exec_program.empty()) {
     throw core::UsageError("router.exec_program",

@@ -3,6 +3,7 @@
 #include <jobop/core/clock.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -66,10 +67,15 @@ struct RouterConfig {
   std::string exec_program;
   // How long `exec` lets the program run before killing it (a failed send).
   core::Nanos exec_timeout = 10 * core::k_second;
+  // Variables `exec` passes from jobop's environment beyond its clean set.
+  std::vector<std::string> exec_env;
+  // Polled by `exec` while its program runs; true stops the program (SIGINT/SIGTERM).
+  std::function<bool()> stop_requested;
 };
 
 // Return the router `config` names. Throw core::UsageError for an unknown
-// kind (router.unknown) or `exec` without a program (router.exec_program).
+// kind (router.unknown), `exec` without a program (router.exec_program) or
+// a bad variable name in `exec_env` (router.exec_env).
 std::unique_ptr<CancelRouter> make_router(const RouterConfig& config);
 
 } // namespace jobop::ops

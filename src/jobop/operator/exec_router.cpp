@@ -50,6 +50,41 @@ std::string exec_program_problem(const std::string& program) {
   }
 }
 
+std::vector<std::string> exec_environment(const char* const* parent,
+                                          const std::vector<std::string>& pass,
+                                          const CancelMessage& message) {
+  static const char* const k_kept[] = {"PATH", "HOME", "LANG", "TZ", "USER"};
+  static const char* const k_fields[] = {"JOBOP_JOB_ID", "JOBOP_EPOCH", "JOBOP_NODE_ID",
+                                         "JOBOP_ADDRESS"};
+  const auto named = [](std::string_view entry, std::string_view name) {
+    return entry.size() > name.size() && entry.substr(0, name.size()) == name &&
+           entry[name.size()] == '=';
+  };
+  std::vector<std::string> env;
+  for (const char* const* e = parent; e != nullptr && *e != nullptr; ++e) {
+    const std::string_view entry(*e);
+    bool keep = entry.substr(0, 3) == "LC_";
+    for (const char* name : k_kept) {
+      keep = keep || named(entry, name);
+    }
+    for (const std::string& name : pass) {
+      keep = keep || named(entry, name);
+    }
+    // The message's fields are always this message's, never inherited.
+    for (const char* name : k_fields) {
+      keep = keep && !named(entry, name);
+    }
+    if (keep) {
+      env.emplace_back(entry);
+    }
+  }
+  env.push_back(std::string(k_fields[0]) + "=" + message.job_id);
+  env.push_back(std::string(k_fields[1]) + "=" + std::to_string(message.epoch));
+  env.push_back(std::string(k_fields[2]) + "=" + message.node_id);
+  env.push_back(std::string(k_fields[3]) + "=" + message.address);
+  return env;
+}
+
 namespace {
 
 // Keep this much of the program's stderr for the error text.
@@ -73,28 +108,6 @@ public:
 private:
   int m_fd;
 };
-
-// The environment of the child: ours without JOBOP_{JOB_ID,EPOCH,NODE_ID,
-// ADDRESS}, plus those four for `message`.
-std::vector<std::string> child_environment(const CancelMessage& message) {
-  static const char* const k_names[] = {
-    "JOBOP_JOB_ID=", "JOBOP_EPOCH=", "JOBOP_NODE_ID=", "JOBOP_ADDRESS="};
-  std::vector<std::string> env;
-  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
-    bool ours = false;
-    for (const char* name : k_names) {
-      ours |= std::strncmp(*e, name, std::strlen(name)) == 0;
-    }
-    if (!ours) {
-      env.emplace_back(*e);
-    }
-  }
-  env.push_back(std::string(k_names[0]) + message.job_id);
-  env.push_back(std::string(k_names[1]) + std::to_string(message.epoch));
-  env.push_back(std::string(k_names[2]) + message.node_id);
-  env.push_back(std::string(k_names[3]) + message.address);
-  return env;
-}
 
 std::vector<char*> pointers(std::vector<std::string>& strings) {
   std::vector<char*> out;
@@ -122,12 +135,36 @@ std::string describe_failure(int status, const std::string& program,
   return why;
 }
 
+// Stop the program's process group: SIGTERM, then SIGKILL after the grace.
+void stop_group(pid_t pid, int& status) {
+  ::kill(-pid, SIGTERM);
+  const auto grace_end =
+    std::chrono::steady_clock::now() + std::chrono::nanoseconds(k_exec_stop_grace);
+  while (std::chrono::steady_clock::now() < grace_end) {
+    if (::waitpid(pid, &status, WNOHANG) == pid) {
+      // The leader is gone; what it started goes with the group.
+      ::kill(-pid, SIGKILL);
+      return;
+    }
+    ::poll(nullptr, 0, 10);
+  }
+  ::kill(-pid, SIGKILL);
+  ::waitpid(pid, &status, 0);
+}
+
 } // namespace
 
 ExecRouter::ExecRouter(std::string program, core::Nanos timeout)
-  : m_program(std::move(program)), m_timeout(timeout) {}
+  : ExecRouter(std::move(program), ExecOptions{timeout, {}, {}}) {}
+
+ExecRouter::ExecRouter(std::string program, ExecOptions options)
+  : m_program(std::move(program)), m_options(std::move(options)) {}
 
 SendOutcome ExecRouter::send(store::Metastore&, const CancelMessage& message, core::UnixNanos) {
+  const auto stopping = [this] { return m_options.stop_requested && m_options.stop_requested(); };
+  if (stopping()) {
+    return {SendStatus::failed, "not run: jobop is stopping (SIGINT/SIGTERM)"};
+  }
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
     return {SendStatus::failed, std::string("cannot make a pipe: ") + std::strerror(errno)};
@@ -150,9 +187,10 @@ SendOutcome ExecRouter::send(store::Metastore&, const CancelMessage& message, co
   posix_spawnattr_setsigmask(&attr, &defaults);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
 
-  std::vector<std::string> args{m_program, message.job_id, std::to_string(message.epoch),
+  std::vector<std::string> args{m_program,       "--",
+                                message.job_id,  std::to_string(message.epoch),
                                 message.node_id, message.address};
-  std::vector<std::string> env = child_environment(message);
+  std::vector<std::string> env = exec_environment(environ, m_options.pass_env, message);
   auto argv = pointers(args);
   auto envp = pointers(env);
   pid_t pid = 0;
@@ -165,7 +203,8 @@ SendOutcome ExecRouter::send(store::Metastore&, const CancelMessage& message, co
   }
 
   // A duration, not a time of day: the steady clock bounds the wait.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::nanoseconds(m_timeout);
+  const auto deadline =
+    std::chrono::steady_clock::now() + std::chrono::nanoseconds(m_options.timeout);
   std::string stderr_text;
   int status = 0;
   for (;;) {
@@ -179,8 +218,13 @@ SendOutcome ExecRouter::send(store::Metastore&, const CancelMessage& message, co
       ::kill(-pid, SIGKILL);
       ::waitpid(pid, &status, 0);
       return {SendStatus::failed, m_program + " timed out after " +
-                                    std::to_string(m_timeout / core::k_millisecond) +
+                                    std::to_string(m_options.timeout / core::k_millisecond) +
                                     " ms and was killed"};
+    }
+    if (stopping()) {
+      stop_group(pid, status);
+      return {SendStatus::failed,
+              m_program + " was stopped: jobop received SIGINT/SIGTERM before it exited"};
     }
     const int wait_ms = static_cast<int>(std::min<long long>(left.count() + 1, 10));
     if (read_end.get() >= 0) {

@@ -5,6 +5,7 @@
 #include <jobop/store/metastore.hpp>
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,11 +50,14 @@ struct TickResult {
   std::vector<TickItem> items;
   TickCounts counts;
   bool dry_run = false;
+  // A stop request ended the tick early: ops it did not reach (or did not
+  // send to) are left Canceling for the next tick, with no item.
+  bool interrupted = false;
   // Return true if no op is canceling any more after this tick (every op was
   // canceled or made noop): `tick --until-idle` stops then.
   bool idle() const {
-    return counts.cancel_sent == 0 && counts.send_failed == 0 && counts.error == 0 &&
-           counts.skipped == 0;
+    return !interrupted && counts.cancel_sent == 0 && counts.send_failed == 0 &&
+           counts.error == 0 && counts.skipped == 0;
   }
 };
 
@@ -64,6 +68,9 @@ struct TickOptions {
   // shares one fsync. On a store error the chunk is redone one op per
   // transaction so that the error is pinned to its op.
   std::size_t chunk_size = 4096;
+  // Polled between jobs: when it returns true (SIGINT/SIGTERM) the tick sends
+  // nothing more and ends after the chunk in progress. Empty: never.
+  std::function<bool()> stop_requested;
 };
 
 class JobOperator {

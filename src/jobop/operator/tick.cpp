@@ -180,8 +180,14 @@ TickResult JobOperator::tick(core::UnixNanos now, const TickOptions& options) {
       decisions = redo_one_by_one(m_store, m_router, page, now);
     }
     after = page.back().seq_id;
+    const auto stopping = [&options] { return options.stop_requested && options.stop_requested(); };
     // No transaction is held here: a slow router (exec) runs now.
     for (Decision& d : decisions) {
+      if (d.send && stopping()) {
+        // Not sent, so not reported: the op stays Canceling for the next tick.
+        result.interrupted = true;
+        continue;
+      }
       if (d.send) {
         try {
           apply_outcome(d, m_router.send(m_store, *d.send, now));
@@ -190,6 +196,10 @@ TickResult JobOperator::tick(core::UnixNanos now, const TickOptions& options) {
         }
       }
       count(result, d);
+    }
+    if (stopping()) {
+      result.interrupted = true;
+      break;
     }
   }
   return result;

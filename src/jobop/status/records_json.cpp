@@ -29,7 +29,7 @@ std::string name(std::string_view view) {
 
 } // namespace
 
-nlohmann::json timestamp_json(const std::optional<core::UnixNanos>& t) {
+nlohmann::json timestamp_json(const std::optional<time::Timestamp>& t) {
   return t ? nlohmann::json(time::format_rfc3339(*t)) : nlohmann::json(nullptr);
 }
 
@@ -79,7 +79,7 @@ public:
   void integer(const char* key, std::int64_t value) { m_record[key] = value; }
   void boolean(const char* key, bool value) { m_record[key] = value; }
   void null(const char* key) { m_record[key] = nullptr; }
-  void timestamp(const char* key, const std::optional<core::UnixNanos>& t) {
+  void timestamp(const char* key, const std::optional<time::Timestamp>& t) {
     m_record[key] = timestamp_json(t);
   }
 
@@ -111,7 +111,7 @@ public:
     begin(key);
     m_values += "null";
   }
-  void timestamp(const char* key, const std::optional<core::UnixNanos>& t) {
+  void timestamp(const char* key, const std::optional<time::Timestamp>& t) {
     t ? text(key, time::format_rfc3339(*t)) : null(key);
   }
   // Append a value that is already JSON text.

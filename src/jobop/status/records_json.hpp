@@ -54,6 +54,6 @@ nlohmann::json tick_item(const ops::TickItem& item);
 nlohmann::json tick_counts(const ops::TickCounts& counts);
 
 // Return RFC 3339 UTC text of `t`, or null.
-nlohmann::json timestamp_json(const std::optional<core::UnixNanos>& t);
+nlohmann::json timestamp_json(const std::optional<time::Timestamp>& t);
 
 } // namespace jobop::status

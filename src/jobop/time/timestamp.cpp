@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 namespace jobop::time {
 
@@ -36,23 +37,26 @@ Civil civil_from_days(std::int64_t z) {
   return {static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0), m, d};
 }
 
+bool is_leap(std::int64_t y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+unsigned days_in_month(std::int64_t y, unsigned m) {
+  static constexpr unsigned k_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && is_leap(y) ? 29 : k_days[m - 1];
+}
+
 // Format `t` as date, `separator`, time and the fraction without trailing
 // zeros; the caller appends the zone.
-std::string format_utc(core::UnixNanos t, char separator) {
-  std::int64_t secs = t / core::k_second;
-  std::int64_t nanos = t % core::k_second;
-  if (nanos < 0) {
-    nanos += core::k_second;
-    secs -= 1;
-  }
-  std::int64_t days = secs / 86400;
-  std::int64_t rem = secs % 86400;
+std::string format_utc(const Timestamp& t, char separator) {
+  std::int64_t days = t.seconds / 86400;
+  std::int64_t rem = t.seconds % 86400;
   if (rem < 0) {
     rem += 86400;
     days -= 1;
   }
   const Civil c = civil_from_days(days);
-  // int64 nanoseconds span the years 1677 to 2262, so four digits always do.
+  // Store timestamps lie in the years 1 to 9999: four digits always do.
   // Digits by hand: status prints millions of these and snprintf dominated.
   char buf[32] = "0000-00-00T00:00:00.000000000";
   const auto put = [&buf](std::size_t at, std::int64_t value, int width) {
@@ -69,8 +73,8 @@ std::string format_utc(core::UnixNanos t, char separator) {
   put(14, rem / 60 % 60, 2);
   put(17, rem % 60, 2);
   std::size_t length = 19;
-  if (nanos != 0) {
-    put(20, nanos, 9);
+  if (t.nanos != 0) {
+    put(20, t.nanos, 9);
     length = 29;
     while (buf[length - 1] == '0') {
       --length;
@@ -112,7 +116,8 @@ struct Cursor {
 };
 
 // Parse a zone offset `+hh:mm`, `+hhmm` or `+hh` (sign already known), in
-// seconds east of UTC.
+// seconds east of UTC. Real zones lie within ±14:00; anything past 23:59 is
+// not an offset (`+99:99`).
 std::optional<std::int64_t> parse_offset(Cursor& cur, int sign) {
   const auto hh = cur.digits(2);
   if (!hh) {
@@ -127,20 +132,45 @@ std::optional<std::int64_t> parse_offset(Cursor& cur, int sign) {
     }
     mm = *m;
   }
+  if (*hh > 23 || mm > 59) {
+    return std::nullopt;
+  }
   return sign * (*hh * 3600 + mm * 60);
 }
 
 } // namespace
 
-std::string format_go_timestamp(core::UnixNanos t) {
+std::optional<Timestamp> store_timestamp(std::int64_t seconds, std::int64_t nanos) {
+  if (seconds < k_year_1_seconds || seconds >= k_year_9999_end_seconds ||
+      (seconds == k_year_1_seconds && nanos == 0)) {
+    return std::nullopt;
+  }
+  return Timestamp{seconds, static_cast<std::int32_t>(nanos)};
+}
+
+core::Nanos nanos_between(const Timestamp& from, const Timestamp& to) {
+  // Seconds of store timestamps differ by less than 2^39: no overflow here.
+  const std::int64_t seconds = to.seconds - from.seconds;
+  const std::int64_t nanos = std::int64_t{to.nanos} - from.nanos;
+  constexpr std::int64_t k_max = std::numeric_limits<core::Nanos>::max();
+  if (seconds > k_max / core::k_second - 1) {
+    return k_max;
+  }
+  if (seconds < -(k_max / core::k_second - 1)) {
+    return std::numeric_limits<core::Nanos>::min();
+  }
+  return seconds * core::k_second + nanos;
+}
+
+std::string format_go_timestamp(const Timestamp& t) {
   return format_utc(t, ' ') + "+00:00";
 }
 
-std::string format_rfc3339(core::UnixNanos t) {
+std::string format_rfc3339(const Timestamp& t) {
   return format_utc(t, 'T') + "Z";
 }
 
-std::optional<core::UnixNanos> parse_timestamp_text(std::string_view text) {
+std::optional<Timestamp> parse_timestamp_text(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
     text.remove_prefix(1);
   }
@@ -154,7 +184,8 @@ std::optional<core::UnixNanos> parse_timestamp_text(std::string_view text) {
     return std::nullopt;
   }
   const auto day = cur.digits(2);
-  if (!day || *month < 1 || *month > 12 || *day < 1 || *day > 31) {
+  if (!day || *month < 1 || *month > 12 || *day < 1 ||
+      *day > days_in_month(*year, static_cast<unsigned>(*month))) {
     return std::nullopt;
   }
   std::int64_t secs_of_day = 0;
@@ -220,33 +251,50 @@ std::optional<core::UnixNanos> parse_timestamp_text(std::string_view text) {
   }
   const std::int64_t days =
     days_from_civil(*year, static_cast<unsigned>(*month), static_cast<unsigned>(*day));
-  return (days * 86400 + secs_of_day - offset) * core::k_second + nanos;
+  return store_timestamp(days * 86400 + secs_of_day - offset, nanos);
 }
 
-core::UnixNanos timestamp_from_integer(std::int64_t value) {
-  const std::int64_t magnitude = value < 0 ? -value : value;
+std::optional<Timestamp> timestamp_from_integer(std::int64_t value) {
+  const std::int64_t magnitude = value < 0 ? -(value + 1) : value;
+  const auto split = [value](std::int64_t unit) {
+    std::int64_t seconds = value / unit;
+    std::int64_t rest = value % unit;
+    if (rest < 0) {
+      rest += unit;
+      seconds -= 1;
+    }
+    return store_timestamp(seconds, rest * (core::k_second / unit));
+  };
   if (magnitude < 100'000'000'000) {
-    return value * core::k_second;
+    return store_timestamp(value, 0);
   }
   if (magnitude < 100'000'000'000'000) {
-    return value * core::k_millisecond;
+    return split(1000);
   }
   if (magnitude < 100'000'000'000'000'000) {
-    return value * core::k_microsecond;
+    return split(1'000'000);
   }
-  return value;
+  return split(1'000'000'000);
 }
 
-std::optional<core::UnixNanos> timestamp_from_real(double value) {
+std::optional<Timestamp> timestamp_from_real(double value) {
   if (!std::isfinite(value)) {
     return std::nullopt;
   }
   // Julian day 2440587.5 is the Unix epoch.
   const double secs = value < 1e7 ? (value - 2440587.5) * 86400.0 : value;
-  if (std::fabs(secs) > 9.2e9) {
+  // Inside the years 1 to 9999 (with a margin), microseconds fit an int64.
+  if (secs < -6.3e10 || secs > 2.6e11) {
     return std::nullopt;
   }
-  return static_cast<core::UnixNanos>(std::llround(secs * 1e6)) * core::k_microsecond;
+  const auto micros = static_cast<std::int64_t>(std::llround(secs * 1e6));
+  std::int64_t seconds = micros / 1'000'000;
+  std::int64_t rest = micros % 1'000'000;
+  if (rest < 0) {
+    rest += 1'000'000;
+    seconds -= 1;
+  }
+  return store_timestamp(seconds, rest * core::k_microsecond);
 }
 
 } // namespace jobop::time

@@ -2,6 +2,7 @@
 
 #include <jobop/store/mysql/statement.hpp>
 #include <jobop/store/mysql/time_zone.hpp>
+#include <jobop/time/timestamp.hpp>
 
 #include <optional>
 #include <string>
@@ -19,11 +20,15 @@ public:
   std::optional<std::string> column_optional_text(int column) const {
     return m_stmt.column_optional_text(column);
   }
-  // Return the instant of a datetime column; nullopt for NULL, the zero date
-  // and a date outside the instants jobop can hold.
-  std::optional<core::UnixNanos> column_timestamp(int column) const {
+  // Return the instant of a datetime column, exact over the years 1 to 9999;
+  // nullopt for NULL, the zero date, Go's zero time and an invalid date.
+  std::optional<time::Timestamp> column_timestamp(int column) const {
     const auto civil = m_stmt.column_datetime(column);
-    return civil ? from_civil(*civil, m_zone) : std::nullopt;
+    if (!civil || !is_valid(*civil)) {
+      return std::nullopt;
+    }
+    return time::store_timestamp(unix_seconds_from_civil(*civil, m_zone),
+                                 std::int64_t{civil->millisecond} * core::k_millisecond);
   }
 
 private:

@@ -193,7 +193,7 @@ std::optional<std::string> Statement::column_optional_text(int column) const {
   return column_text(column);
 }
 
-std::optional<core::UnixNanos> Statement::column_timestamp(int column) const {
+std::optional<time::Timestamp> Statement::column_timestamp(int column) const {
   switch (sqlite3_column_type(m_stmt, column)) {
   case SQLITE_NULL:
     return std::nullopt;

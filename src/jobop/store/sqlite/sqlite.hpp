@@ -1,6 +1,7 @@
 #pragma once
 
 #include <jobop/core/clock.hpp>
+#include <jobop/time/timestamp.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -67,7 +68,7 @@ public:
   // Read a timestamp leniently: text in any layout time::parse_timestamp_text
   // knows, an integer or a real (see timestamp.hpp); nullopt for NULL or an
   // unreadable value.
-  std::optional<core::UnixNanos> column_timestamp(int column) const;
+  std::optional<time::Timestamp> column_timestamp(int column) const;
 
 private:
   Database* m_db;
