@@ -103,10 +103,10 @@ TEST_CASE("a tick through the exec router sends to live jobs and retries failure
 
 TEST_CASE("make_router builds the named router and refuses bad configurations") {
   CHECK(make_router({})->name() == "outbox");
-  CHECK(make_router({"none", "", k_second})->name() == "none");
-  CHECK(make_router({"exec", "/bin/true", k_second})->name() == "exec");
-  CHECK_THROWS_AS(make_router({"exec", "", k_second}), jobop::core::UsageError);
-  CHECK_THROWS_AS(make_router({"carrier-pigeon", "", k_second}), jobop::core::UsageError);
+  CHECK(make_router({"none", "", k_second, {}, {}})->name() == "none");
+  CHECK(make_router({"exec", "/bin/true", k_second, {}, {}})->name() == "exec");
+  CHECK_THROWS_AS(make_router({"exec", "", k_second, {}, {}}), jobop::core::UsageError);
+  CHECK_THROWS_AS(make_router({"carrier-pigeon", "", k_second, {}, {}}), jobop::core::UsageError);
 }
 
 TEST_CASE("an exec program that cannot be run is a usage error before any tick") {
@@ -121,7 +121,7 @@ TEST_CASE("an exec program that cannot be run is a usage error before any tick")
   CHECK(exec_program_problem("/bin") == "not an executable file");
   CHECK(exec_program_problem("no-such-program-anywhere") == "not found in PATH");
   try {
-    make_router({"exec", "/no/such/notify-master", k_second});
+    make_router({"exec", "/no/such/notify-master", k_second, {}, {}});
     FAIL("expected a usage error");
   } catch (const jobop::core::UsageError& e) {
     CHECK(e.code() == "router.exec_program");
@@ -188,7 +188,7 @@ TEST_CASE("a real exec program sees `--`, the fields and no secret of jobop's en
 }
 
 TEST_CASE("a bad --exec-env name is a usage error") {
-  RouterConfig config{"exec", "/bin/true", k_second};
+  RouterConfig config{"exec", "/bin/true", k_second, {}, {}};
   config.exec_env = {"A=B"};
   CHECK_THROWS_AS(make_router(config), jobop::core::UsageError);
   config.exec_env = {""};

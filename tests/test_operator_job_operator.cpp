@@ -109,13 +109,13 @@ TEST_CASE("tick: orphans become noop, terminated jobs canceled, live jobs get a 
   FakeRouter router;
   JobOperator oper(store, router);
 
-  const TickResult dry = oper.tick(k_t0, {true, 2});
+  const TickResult dry = oper.tick(k_t0, {true, 2, {}});
   CHECK(dry.dry_run);
   CHECK(dry.items.size() == 7);
   CHECK(router.sent.empty());
   CHECK(op_of(store, "fin") == OpStatus::canceling);
 
-  const TickResult result = oper.tick(k_t0 + k_second, {false, 2});
+  const TickResult result = oper.tick(k_t0 + k_second, {false, 2, {}});
   REQUIRE(result.items.size() == 7);
   std::map<std::string, TickAction> actions;
   for (const auto& item : result.items) {
@@ -225,7 +225,7 @@ TEST_CASE("a store error for one op is collected and the other ops still go thro
                   "BEGIN SELECT RAISE(ABORT, 'boom'); END");
   NoneRouter router;
   JobOperator oper(store, router);
-  const TickResult result = oper.tick(k_t0, {false, 10});
+  const TickResult result = oper.tick(k_t0, {false, 10, {}});
   REQUIRE(result.items.size() == 3);
   CHECK(result.items[0].action == TickAction::canceled);
   CHECK(result.items[1].action == TickAction::error);
