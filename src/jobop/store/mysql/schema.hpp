@@ -17,9 +17,12 @@ extern const int k_engine_ddl_count;
 // as the engine's own index does.
 extern const char* const k_meta_table_ddl;
 extern const char* const k_outbox_table_ddl;
+// The audit trail (`%s` as in the outbox's DDL).
+extern const char* const k_audit_table_ddl;
 
-// The version of the tool's own tables, stored in jobop_meta.
-constexpr int k_schema_version = 1;
+// The version of the tool's own tables, stored in jobop_meta: 1 had the
+// outbox, 2 added the audit trail.
+constexpr int k_schema_version = 2;
 
 // The columns of the engine's tables that jobop reads or writes: a metastore
 // without any of them is refused before anything is written.

@@ -76,18 +76,20 @@ struct Tables {
   bool job_ops = false;
   bool jobop_meta = false;
   bool jobop_outbox = false;
+  bool jobop_audit = false;
 };
 
 Tables read_tables(Database& db) {
   Tables tables;
   Statement stmt = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN "
-                              "('master_meta', 'job_ops', 'jobop_meta', 'jobop_outbox')");
+                              "('master_meta', 'job_ops', 'jobop_meta', 'jobop_outbox', 'jobop_audit')");
   while (stmt.step()) {
     const std::string name = stmt.column_text(0);
     tables.master_meta |= name == "master_meta";
     tables.job_ops |= name == "job_ops";
     tables.jobop_meta |= name == "jobop_meta";
     tables.jobop_outbox |= name == "jobop_outbox";
+    tables.jobop_audit |= name == "jobop_audit";
   }
   return tables;
 }
@@ -112,6 +114,12 @@ void create_tool_tables(Database& db) {
   Statement& stmt = db.cached("INSERT OR IGNORE INTO jobop_meta (key, value) "
                               "VALUES ('schema_version', ?1)");
   stmt.bind(1, std::string_view(std::to_string(k_schema_version))).run();
+  stmt.reset();
+  // A metastore of an older jobop gains the tables above: say so.
+  Statement& upgrade = db.cached("UPDATE jobop_meta SET value = ?1 WHERE key = 'schema_version' "
+                                 "AND CAST(value AS INTEGER) < ?1");
+  upgrade.bind(1, static_cast<std::int64_t>(k_schema_version)).run();
+  upgrade.reset();
 }
 
 int open_flags(OpenMode mode) {
@@ -143,12 +151,13 @@ SqliteMetastore::SqliteMetastore(const std::string& path, OpenMode mode, StoreOp
       require_engine_tables(tables, path);
     }
     m_has_outbox = tables.jobop_outbox;
+    m_has_audit = tables.jobop_audit;
     if (mode == OpenMode::read_only) {
       return;
     }
     m_db->exec("PRAGMA journal_mode=WAL");
     m_db->exec("PRAGMA synchronous=FULL");
-    if (created || !tables.jobop_meta || !tables.jobop_outbox) {
+    if (created || !tables.jobop_meta || !tables.jobop_outbox || !tables.jobop_audit) {
       Transaction tx(*m_db);
       // Look again under the write lock: another init may have won the race.
       tables = read_tables(*m_db);
@@ -162,6 +171,7 @@ SqliteMetastore::SqliteMetastore(const std::string& path, OpenMode mode, StoreOp
       create_tool_tables(*m_db);
       tx.commit();
       m_has_outbox = true;
+      m_has_audit = true;
     }
   } catch (...) {
     m_db.reset();
@@ -184,6 +194,7 @@ std::unique_ptr<SqliteMetastore> SqliteMetastore::in_memory() {
   create_tool_tables(*db);
   std::unique_ptr<SqliteMetastore> store(new SqliteMetastore(std::move(db), OpenMode::read_write));
   store->m_has_outbox = true;
+  store->m_has_audit = true;
   return store;
 }
 

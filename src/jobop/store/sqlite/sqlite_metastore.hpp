@@ -33,6 +33,7 @@ public:
   const std::string& location() const override;
   bool read_only() const override { return m_mode == OpenMode::read_only; }
   bool has_outbox() const override { return m_has_outbox; }
+  bool has_audit() const override { return m_has_audit; }
 
   std::vector<std::optional<model::StatusRow>> read_jobs(const std::vector<std::string>& ids,
                                                          bool include_config) override;
@@ -51,6 +52,7 @@ public:
                            core::UnixNanos now) override;
   void clear_outboxes(const std::vector<std::string>& ids) override;
   std::optional<model::OutboxRecord> get_outbox(std::string_view id) override;
+  void append_audit(const std::vector<model::AuditEntry>& entries, core::UnixNanos now) override;
   std::vector<CancelingOp> canceling_ops_page(std::int64_t after_seq_id,
                                               std::size_t limit) override;
 
@@ -58,10 +60,13 @@ protected:
   void begin(TxKind kind) override;
   void commit() override;
   void rollback() noexcept override;
-  bool upsert_job_row(const model::JobSpec& spec, core::UnixNanos now) override;
+  RowPresence job_row_presence(std::string_view id) override;
+  void upsert_job_row(const model::JobSpec& spec, core::UnixNanos now) override;
   std::int64_t soft_delete_job(std::string_view id, core::UnixNanos now) override;
   void stream_status_rows(bool include_config, bool orphans,
                           const std::function<void(const model::StatusRow&)>& on_row) override;
+  void stream_audit(const std::vector<std::string>& ids,
+                    const std::function<void(const model::AuditEntry&)>& on_entry) override;
 
 private:
   SqliteMetastore(std::unique_ptr<Database> db, OpenMode mode);
@@ -70,6 +75,7 @@ private:
   std::optional<Transaction> m_tx;
   OpenMode m_mode = OpenMode::read_only;
   bool m_has_outbox = false;
+  bool m_has_audit = false;
 };
 
 // Create the metastore at `path` (a new file gets mode 0600: configs hold
