@@ -17,8 +17,8 @@ namespace {
 // The audit columns hold 256 characters; keep names short and valid UTF-8
 // (MySQL refuses anything else in a text column).
 std::string column_text(const std::string& text) {
-  std::string valid = nlohmann::json(text).dump(-1, ' ', false,
-                                                nlohmann::json::error_handler_t::replace);
+  std::string valid =
+    nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   valid = nlohmann::json::parse(valid).get<std::string>();
   if (valid.size() <= 200) {
     return valid;

@@ -16,7 +16,6 @@ model::Actor current_actor(const Globals& globals);
 
 // Return the audit context of a write with `reason` (nullopt when not given).
 // Throw core::UsageError (input.blank_reason) for a blank reason.
-model::AuditContext audit_context(const Globals& globals,
-                                  const std::optional<std::string>& reason);
+model::AuditContext audit_context(const Globals& globals, const std::optional<std::string>& reason);
 
 } // namespace jobop::cli

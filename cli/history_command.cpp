@@ -29,8 +29,8 @@ struct HistoryFlags {
 
 const std::vector<Column>& history_columns() {
   static const std::vector<Column> columns = {
-    {"SEQ", "/seq"},       {"AT", "/at"},         {"ACTOR", "/actor"},
-    {"ACTION", "/action"}, {"ID", "/id"},         {"BEFORE", "/before/state"},
+    {"SEQ", "/seq"},           {"AT", "/at"},         {"ACTOR", "/actor"},
+    {"ACTION", "/action"},     {"ID", "/id"},         {"BEFORE", "/before/state"},
     {"AFTER", "/after/state"}, {"REASON", "/reason"}, {"HOST", "/host"}};
   return columns;
 }
@@ -51,11 +51,11 @@ core::UnixNanos since_instant(const std::string& text, core::UnixNanos now) {
     if (e.code() == "input.bad_since") {
       throw;
     }
-    throw core::UsageError("input.bad_since",
-                           "--since " + text + " is neither a Go duration back from now (24h, "
-                                               "90m) nor a date or time (2024-05-01, "
-                                               "2024-05-01T12:00:00Z): " +
-                             e.what());
+    throw core::UsageError("input.bad_since", "--since " + text +
+                                                " is neither a Go duration back from now (24h, "
+                                                "90m) nor a date or time (2024-05-01, "
+                                                "2024-05-01T12:00:00Z): " +
+                                                e.what());
   }
 }
 

@@ -40,12 +40,20 @@ struct StatusFlags {
 };
 
 const std::vector<Column>& status_columns() {
-  static const std::vector<Column> columns = {
-    {"ID", "/id"},           {"STATE", "/state"},        {"OP", "/op"},
-    {"PROJECT", "/project"}, {"TYPE", "/type"},          {"NODE", "/node"},
-    {"EPOCH", "/epoch"},     {"SENDS", "/cancel_sends"}, {"STUCK", "/stuck"},
-    {"ORPHAN", "/orphan"},   {"FORCED", "/forced"},      {"FORCED_BY", "/forced_by"},
-    {"UPDATED", "/updated_at"}, {"ERROR", "/error"}};
+  static const std::vector<Column> columns = {{"ID", "/id"},
+                                              {"STATE", "/state"},
+                                              {"OP", "/op"},
+                                              {"PROJECT", "/project"},
+                                              {"TYPE", "/type"},
+                                              {"NODE", "/node"},
+                                              {"EPOCH", "/epoch"},
+                                              {"SENDS", "/cancel_sends"},
+                                              {"STUCK", "/stuck"},
+                                              {"ORPHAN", "/orphan"},
+                                              {"FORCED", "/forced"},
+                                              {"FORCED_BY", "/forced_by"},
+                                              {"UPDATED", "/updated_at"},
+                                              {"ERROR", "/error"}};
   return columns;
 }
 

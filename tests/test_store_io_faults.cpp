@@ -452,16 +452,16 @@ TEST_CASE("I/O faults during an audited forced cancel keep the change and its au
 
 TEST_CASE("I/O faults during an audited job put and delete keep the row and its entry together") {
   const model::AuditContext audit{test_actor(), std::string("repair")};
-  const Figures f = run_under_faults("audited put", seed, [&](const std::string& path,
-                                                              std::size_t&) {
-    jobop::store::sqlite::SqliteMetastore store(path, store::OpenMode::read_write);
-    store.put_job(job("run-3", model::JobState::finished), k_now, store::PutMode::upsert, &audit);
-  });
+  const Figures f =
+    run_under_faults("audited put", seed, [&](const std::string& path, std::size_t&) {
+      jobop::store::sqlite::SqliteMetastore store(path, store::OpenMode::read_write);
+      store.put_job(job("run-3", model::JobState::finished), k_now, store::PutMode::upsert, &audit);
+    });
   CHECK(f.failed_as_store_error > 0);
-  const Figures g = run_under_faults("audited delete", seed, [&](const std::string& path,
-                                                                 std::size_t&) {
-    jobop::store::sqlite::SqliteMetastore store(path, store::OpenMode::read_write);
-    store.delete_job("done", k_now, &audit);
-  });
+  const Figures g =
+    run_under_faults("audited delete", seed, [&](const std::string& path, std::size_t&) {
+      jobop::store::sqlite::SqliteMetastore store(path, store::OpenMode::read_write);
+      store.delete_job("done", k_now, &audit);
+    });
   CHECK(g.failed_as_store_error > 0);
 }

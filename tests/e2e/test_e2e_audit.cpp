@@ -64,9 +64,10 @@ TEST_CASE("status hides JobManager rows unless --all, a named id or --type JobMa
 TEST_CASE("every write a person asks for leaves who, from where, why, and before and after") {
   TestMetastore store;
   const std::vector<std::string> env{"JOBOP_ACTOR=", "SUDO_USER=alice"};
-  CHECK(store.run({"job", "put", "a", "--type", "cdc", "--state", "running", "--config",
-                   "mysql://etl:s3cret@db/x"},
-                  "", env)
+  CHECK(store
+          .run({"job", "put", "a", "--type", "cdc", "--state", "running", "--config",
+                "mysql://etl:s3cret@db/x"},
+               "", env)
           .exit_code == 0);
   CHECK(store.run({"cancel", "a", "--reason", "INC-7 runaway"}, "", {"JOBOP_ACTOR=pager-bot"})
           .exit_code == 0);
@@ -212,4 +213,22 @@ TEST_CASE("history filters by time and prints every format") {
     CHECK(r.exit_code == 2);
     CHECK(nlohmann::json::parse(r.err).at("code") == "input.bad_since");
   }
+}
+
+TEST_CASE("a metastore of an older jobop (no audit table) keeps working and gains it on a write") {
+  TestMetastore store;
+  store.put("a", "cdc", "running");
+  store.exec("DROP TABLE jobop_audit");
+  store.exec("UPDATE jobop_meta SET value = '1' WHERE `key` = 'schema_version'");
+  // Reads work without it: no entries, nothing forced.
+  CHECK(store.status_of("a").at("forced") == false);
+  const auto empty = store.json({"history"});
+  CHECK(empty.at("count") == 0);
+  CHECK(empty.at("audited") == false);
+  // The first write adds it and records itself.
+  store.json({"cancel", "a", "--reason", "upgrade test"});
+  CHECK(store.query("SELECT value FROM jobop_meta WHERE `key` = 'schema_version'") == "2");
+  const auto entries = store.json({"history"}).at("entries");
+  REQUIRE(entries.size() == 1);
+  CHECK(entries.at(0).at("reason") == "upgrade test");
 }

@@ -149,7 +149,8 @@ TEST_CASE("job put overwrites every column as UpsertJob does, config included; e
   const auto before = store.snapshot();
   for (const char* ext : {"nope", "[1]", "null", R"({"selectors":3})", ""}) {
     CAPTURE(ext);
-    const auto r = store.run({"job", "put", "u", "--type", "cdc", "--state", "running", "--ext", ext});
+    const auto r =
+      store.run({"job", "put", "u", "--type", "cdc", "--state", "running", "--ext", ext});
     CHECK(r.exit_code == 2);
     CHECK(nlohmann::json::parse(r.err).at("code") == "input.bad_ext");
   }

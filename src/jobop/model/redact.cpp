@@ -52,8 +52,8 @@ std::string redact_user_info(const std::string& text) {
 
 // Replace the value of every secret `key=value` parameter in `text`.
 std::string redact_parameters(const std::string& text) {
-  static constexpr std::array<std::string_view, 5> k_keys{"password=", "passwd=", "pwd=",
-                                                          "token=", "secret="};
+  static constexpr std::array<std::string_view, 5> k_keys{
+    "password=", "passwd=", "pwd=", "token=", "secret="};
   std::string out = text;
   for (const std::string_view key : k_keys) {
     std::size_t pos = 0;

@@ -107,8 +107,8 @@ CancelResult cancel_one(const std::string& id, std::optional<model::StatusRow> c
     row.job->error_message = options.reason;
     row.job->updated_at = now;
     show_op(row, OpStatus::canceled, now);
-    row.forced = model::ForcedMark{options.actor ? options.actor->name : std::string(), now,
-                                   options.reason};
+    row.forced =
+      model::ForcedMark{options.actor ? options.actor->name : std::string(), now, options.reason};
     result.changed = true;
     result.forced = true;
   } else if (row.op_status() == OpStatus::canceled) {

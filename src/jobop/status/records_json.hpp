@@ -29,8 +29,8 @@ struct ViewOptions {
 // engine_state, node, address, epoch, error, created_at, updated_at,
 // canceling_since, cancel_sends, first_cancel_sent, last_cancel_sent, stuck,
 // forced, forced_by, forced_at, forced_reason (the job's latest audited
-// change was a forced cancel) and, when asked, config. Strings keep the metastore's bytes (dump with
-// error_handler_t::replace).
+// change was a forced cancel) and, when asked, config. Strings keep the metastore's bytes (dump
+// with error_handler_t::replace).
 nlohmann::json status_record(const model::StatusRow& row, const ViewOptions& options);
 
 // Append the status record of `row` to `out` as compact JSON: the same bytes

@@ -124,8 +124,7 @@ void Metastore::delete_job(std::string_view id, core::UnixNanos now,
     if (!model::is_terminated(before->job->state)) {
       throw core::ConflictError(
         "job.not_terminated",
-        "job `" + std::string(id) + "` is " +
-          std::string(model::user_state_name(before->state())) +
+        "job `" + std::string(id) + "` is " + std::string(model::user_state_name(before->state())) +
           ": only a terminated job (finished, canceled, failed) can be deleted, as in the "
           "engine; cancel it first",
         {{"id", std::string(id)}, {"state", std::string(model::user_state_name(before->state()))}});

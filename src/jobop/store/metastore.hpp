@@ -152,8 +152,7 @@ public:
   virtual std::optional<model::OutboxRecord> get_outbox(std::string_view id) = 0;
   // Append `entries` to the audit table at `now` (seq_id and `at` are the
   // store's), in the caller's write transaction.
-  virtual void append_audit(const std::vector<model::AuditEntry>& entries,
-                            core::UnixNanos now) = 0;
+  virtual void append_audit(const std::vector<model::AuditEntry>& entries, core::UnixNanos now) = 0;
 
   // One Canceling op with its live job (nullopt for an orphan), as Tick reads.
   struct CancelingOp {

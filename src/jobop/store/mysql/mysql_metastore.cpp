@@ -331,7 +331,8 @@ void MysqlMetastore::upsert_job_row(const model::JobSpec& spec, core::UnixNanos 
   // here says which and why before anything is written. (Other values the
   // server refuses are input.bad_value: run_user_values.)
   constexpr std::size_t k_blob_max = 65535;
-  for (const auto& [column, value] : {std::pair{"config", &spec.config}, {"detail", &spec.detail}}) {
+  for (const auto& [column, value] :
+       {std::pair{"config", &spec.config}, {"detail", &spec.detail}}) {
     if (*value && (*value)->size() > k_blob_max) {
       throw core::UsageError("job." + std::string(column) + "_too_large",
                              std::string(column) + " of job `" + spec.id + "` is " +

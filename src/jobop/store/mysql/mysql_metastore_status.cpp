@@ -39,8 +39,8 @@ MysqlMetastore::read_jobs(const std::vector<std::string>& ids, bool include_conf
     // indexes, so the server's collation decides which ids name the same
     // job; `pos` (our own numbers, written as literals) says which id a row
     // answers.
-    const std::size_t flags =
-      (include_config ? 1 : 0) | (m_has_outbox ? 2 : 0) | (locking() ? 4 : 0) | (m_has_audit ? 8 : 0);
+    const std::size_t flags = (include_config ? 1 : 0) | (m_has_outbox ? 2 : 0) |
+                              (locking() ? 4 : 0) | (m_has_audit ? 8 : 0);
     const auto key = std::make_pair(Batch::read, n * 16 + flags);
     auto it = m_batches.find(key);
     if (it == m_batches.end()) {
@@ -51,8 +51,7 @@ MysqlMetastore::read_jobs(const std::vector<std::string>& ids, bool include_conf
       }
       const std::string sql =
         "SELECT q.pos, " + status_select_list(include_config, m_has_outbox, true, m_has_audit) +
-        " FROM (" + derived +
-        ") q LEFT JOIN master_meta m ON " + id_match("m.id", "q.qid") +
+        " FROM (" + derived + ") q LEFT JOIN master_meta m ON " + id_match("m.id", "q.qid") +
         " AND m.deleted IS NULL LEFT JOIN job_ops o ON " + id_match("o.job_id", "q.qid") +
         (m_has_outbox ? " LEFT JOIN jobop_outbox x ON " + id_match("x.job_id", "q.qid") : "") +
         forced_join(m_has_audit) + (locking() ? " FOR UPDATE" : "");

@@ -32,7 +32,7 @@ const char* const k_audit_table_ddl =
   "`reason` text NULL, `state_before` tinyint NULL, `op_before` tinyint NULL, "
   "`error_before` text NULL, `state_after` tinyint NULL, `op_after` tinyint NULL, "
   "`error_after` text NULL, PRIMARY KEY (`seq_id`), "
-  "INDEX `idx_jobop_audit_job` (`job_id`, `seq_id`))";
+  "INDEX `idx_jobop_audit_job` (`job_id`, `seq_id`)) DEFAULT CHARACTER SET utf8mb4";
 
 const char* const k_master_meta_columns[] = {
   "seq_id",  "created_at", "updated_at", "project_id",    "id",      "type", "state", "node_id",

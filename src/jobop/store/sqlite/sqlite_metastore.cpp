@@ -81,8 +81,9 @@ struct Tables {
 
 Tables read_tables(Database& db) {
   Tables tables;
-  Statement stmt = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN "
-                              "('master_meta', 'job_ops', 'jobop_meta', 'jobop_outbox', 'jobop_audit')");
+  Statement stmt =
+    db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN "
+               "('master_meta', 'job_ops', 'jobop_meta', 'jobop_outbox', 'jobop_audit')");
   while (stmt.step()) {
     const std::string name = stmt.column_text(0);
     tables.master_meta |= name == "master_meta";

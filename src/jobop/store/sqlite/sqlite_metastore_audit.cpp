@@ -74,7 +74,7 @@ void SqliteMetastore::stream_audit(const std::vector<std::string>& ids,
     id_list = "[";
     for (std::size_t i = 0; i < ids.size(); ++i) {
       id_list += (i == 0 ? "" : ",") + nlohmann::json(ids[i]).dump(
-                                           -1, ' ', false, nlohmann::json::error_handler_t::replace);
+                                         -1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
     id_list += "]";
     stmt.bind(1, std::string_view(id_list));
