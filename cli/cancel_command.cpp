@@ -1,5 +1,6 @@
 #include <cli/commands.hpp>
 
+#include <cli/audit_actor.hpp>
 #include <cli/command_support.hpp>
 #include <cli/diagnostics.hpp>
 #include <cli/output.hpp>
@@ -21,6 +22,7 @@ constexpr const char* k_cancel_examples = R"(Examples:
   jobop cancel --wait=2m payments-cdc-orders      # ...and tick until the master stopped (exit 6 if not)
   jobop cancel --dry-run a b c                    # what would change; writes nothing
   jobop status --state running -o jsonl | jq -r .id | jobop cancel -
+  jobop cancel --reason "INC-123: runaway" orders # the reason goes to `jobop history`
   jobop cancel --force --reason "master lost, INC-123" stuck-job   # last resort)";
 } // namespace
 
@@ -33,7 +35,7 @@ struct CancelFlags {
   std::vector<std::string> ids;
   bool dry_run = false;
   bool force = false;
-  std::string reason;
+  std::optional<std::string> reason;
   std::string wait;
   CLI::Option* wait_option = nullptr;
   std::string interval = "1s";
@@ -84,8 +86,8 @@ void account(const ops::CancelResult& result, const CancelFlags& flags, CancelCo
                      std::string(flags.dry_run ? "would FORCE" : "FORCED") + " job " + result.id +
                        " to stopped and its op to canceled without its master's acknowledgement"
                        " (reason: " +
-                       flags.reason + "); make sure the job's workers are really gone",
-                     {{"id", result.id}, {"reason", flags.reason}});
+                       flags.reason.value_or("") + "); make sure the job's workers are really gone",
+                     {{"id", result.id}, {"reason", flags.reason.value_or("")}});
   }
 }
 
@@ -131,16 +133,20 @@ nlohmann::json wait_for(store::Metastore& store, const std::vector<std::string>&
 }
 
 void run_cancel(CancelFlags& flags, Globals& globals) {
+  // The reason rules come first, whatever else is wrong: --force without a
+  // reason is always cancel.reason_required.
+  ops::CancelOptions options;
+  options.dry_run = flags.dry_run;
+  options.force = flags.force;
+  options.reason = flags.reason;
+  ops::check_cancel_options(options);
   const auto ids = job_ids_from(flags.ids, std::cin);
   const bool wait = flags.wait_option->count() > 0;
   if (wait) {
     duration_flag(flags.wait.empty() ? k_default_wait : flags.wait);
     make_router_from(flags.router);
   }
-  ops::CancelOptions options;
-  options.dry_run = flags.dry_run;
-  options.force = flags.force;
-  options.reason = flags.reason;
+  options.actor = audit_context(globals, options.reason).actor;
   status::ViewOptions view;
   view.stuck_after = duration_flag(flags.stuck_after);
   const auto opened =
@@ -209,8 +215,8 @@ void setup_cancel_command(CLI::App& app, Globals& globals) {
   auto* command = app.add_subcommand(
     "cancel", "Cancel jobs as the engine's CancelJob does: a live job becomes canceling until "
               "a tick sees its master stop; a terminated job is left as it is");
-  command->add_option("ID", flags->ids, "Job ids, or - to read them from stdin (one a line)")
-    ->required();
+  // Not required here: an empty list is input.no_ids, after the reason rules.
+  command->add_option("ID", flags->ids, "Job ids, or - to read them from stdin (one a line)");
   command->footer(k_cancel_examples);
   auto* dry_run =
     command->add_flag("--dry-run", flags->dry_run, "Say what would change; write nothing");
@@ -218,10 +224,10 @@ void setup_cancel_command(CLI::App& app, Globals& globals) {
     "--force", flags->force,
     "Escape hatch for a master that never acknowledges: mark the job stopped and its op "
     "canceled at once (needs --reason)");
-  auto* reason = command->add_option("--reason", flags->reason,
-                                     "Why the job is forced; recorded as its error message");
-  force->needs(reason);
-  reason->needs(force);
+  command->add_option("--reason", flags->reason,
+                      "Why (never blank): kept in the audit trail (`jobop history`); with "
+                      "--force, required and recorded as the job's error message");
+  (void)force;
   flags->wait_option =
     command
       ->add_option("--wait", flags->wait,

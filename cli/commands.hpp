@@ -20,5 +20,7 @@ void setup_cancel_command(CLI::App& app, Globals& globals);
 void setup_status_command(CLI::App& app, Globals& globals);
 // `jobop tick`: drive every canceling op one step, or in a loop.
 void setup_tick_command(CLI::App& app, Globals& globals);
+// `jobop history [ID...]`: the audit trail.
+void setup_history_command(CLI::App& app, Globals& globals);
 
 } // namespace jobop::cli

@@ -4,6 +4,7 @@
 #include <jobop/core/exit_code.hpp>
 
 #include <string>
+#include <vector>
 
 namespace jobop::cli {
 
@@ -20,6 +21,8 @@ struct Globals {
   std::string password_file;
   // --busy-timeout: how long to wait for another writer, as a Go duration.
   std::string busy_timeout = "5s";
+  // The command line without the program, for the audit trail.
+  std::vector<std::string> args;
   // The wall clock, read only here in the CLI.
   const core::Clock* clock = nullptr;
   // Commands that report many results set the first failure here.

@@ -37,6 +37,7 @@ int run(int argc, char** argv) {
   core::SystemClock clock;
   Globals globals;
   globals.clock = &clock;
+  globals.args.assign(argv + (argc > 0 ? 1 : 0), argv + argc);
 
   CLI::App app{k_description, "jobop"};
   app.set_version_flag("--version", std::string("jobop ") + JOBOP_VERSION + " (commit " +
@@ -71,6 +72,7 @@ int run(int argc, char** argv) {
   setup_cancel_command(app, globals);
   setup_status_command(app, globals);
   setup_tick_command(app, globals);
+  setup_history_command(app, globals);
   setup_backoff_sim_command(app, globals);
 
   try {

@@ -20,7 +20,9 @@ constexpr const char* k_status_examples = R"(Examples:
   jobop status -o table                           # every job, for people
   jobop status payments-cdc-orders                # one job (exit 3 if it does not exist)
   jobop status --state canceling --stuck-after 2m -o jsonl | jq 'select(.stuck)'
-  jobop status --project payments --op canceling,canceled)";
+  jobop status --project payments --op canceling,canceled
+  jobop status --all                              # the engine's JobManager row too
+  jobop status -o jsonl | jq 'select(.forced) | {id, forced_by, forced_reason}')";
 } // namespace
 
 namespace {
@@ -34,14 +36,24 @@ struct StatusFlags {
   std::string stuck_after = "5m";
   std::string output = "json";
   bool include_config = false;
+  bool all = false;
 };
 
 const std::vector<Column>& status_columns() {
-  static const std::vector<Column> columns = {
-    {"ID", "/id"},           {"STATE", "/state"},        {"OP", "/op"},
-    {"PROJECT", "/project"}, {"TYPE", "/type"},          {"NODE", "/node"},
-    {"EPOCH", "/epoch"},     {"SENDS", "/cancel_sends"}, {"STUCK", "/stuck"},
-    {"ORPHAN", "/orphan"},   {"UPDATED", "/updated_at"}, {"ERROR", "/error"}};
+  static const std::vector<Column> columns = {{"ID", "/id"},
+                                              {"STATE", "/state"},
+                                              {"OP", "/op"},
+                                              {"PROJECT", "/project"},
+                                              {"TYPE", "/type"},
+                                              {"NODE", "/node"},
+                                              {"EPOCH", "/epoch"},
+                                              {"SENDS", "/cancel_sends"},
+                                              {"STUCK", "/stuck"},
+                                              {"ORPHAN", "/orphan"},
+                                              {"FORCED", "/forced"},
+                                              {"FORCED_BY", "/forced_by"},
+                                              {"UPDATED", "/updated_at"},
+                                              {"ERROR", "/error"}};
   return columns;
 }
 
@@ -62,6 +74,7 @@ model::StatusFilter filter_from(const StatusFlags& flags) {
   }
   filter.projects = flags.projects;
   filter.include_config = flags.include_config;
+  filter.include_job_manager = flags.all;
   return filter;
 }
 
@@ -143,6 +156,9 @@ void setup_status_command(CLI::App& app, Globals& globals) {
                  "A job canceling for this long looks stuck (field `stuck`)")
     ->check(go_duration_validator())
     ->capture_default_str();
+  command->add_flag("--all", flags->all,
+                    "Also list the engine's own JobManager rows (hidden like in the engine's "
+                    "job listing; ids named or --type JobManager always show)");
   command->add_flag("--include-config", flags->include_config,
                     "Add the `config` field (it may hold credentials)");
   add_output_option(*command, flags->output);

@@ -56,7 +56,7 @@ TEST_CASE("cancel reports missing, invalid and reused ids per job and processes 
   put(store, "ok", JobState::init);
   put(store, "reused", JobState::init);
   store.upsert_ops({"reused"}, OpStatus::canceled, k_t0);
-  put(store, "deleted", JobState::init);
+  put(store, "deleted", JobState::finished);
   store.delete_job("deleted", k_t0);
   const auto r = cancel_jobs(store, {"missing", "bad\nid", "reused", "deleted", "ok"}, {}, k_t0);
   REQUIRE(r.size() == 5);

@@ -100,7 +100,7 @@ TEST_CASE("tick: orphans become noop, terminated jobs canceled, live jobs get a 
   put(store, "fin", JobState::finished);
   put(store, "stop", JobState::stopped);
   put(store, "fail", JobState::failed);
-  put(store, "deleted", JobState::init);
+  put(store, "deleted", JobState::stopped); // stopped, then deleted before a tick
   put(store, "idle", JobState::init);
   for (const char* id : {"live", "new", "fin", "stop", "fail", "deleted", "ghost"}) {
     store.upsert_ops({id}, OpStatus::canceling, k_t0);

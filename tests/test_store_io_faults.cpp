@@ -137,7 +137,9 @@ void seed(const std::string& path) {
   store.put_job(job("stopped", JobState::stopped), k_setup_time);
   store.put_job(job("gone", JobState::init), k_setup_time);
   ops::cancel_jobs(store, {"run-0", "gone", "done"}, {}, k_setup_time);
-  store.delete_job("gone", k_setup_time); // leaves an orphan Canceling op
+  // Its master stops, and the job is deleted before a tick: an orphan op.
+  store.write_job_states({"gone"}, JobState::stopped, std::nullopt, k_setup_time);
+  store.delete_job("gone", k_setup_time);
   store.write_job_states({"run-0"}, JobState::init, std::nullopt, k_setup_time);
 }
 
@@ -403,4 +405,63 @@ TEST_CASE("I/O faults during a chunked batch cancel keep exactly the chunks it r
     },
     options.chunk_size);
   CHECK(f.left_partial > 0);
+}
+
+namespace {
+
+model::Actor test_actor() {
+  model::Actor actor;
+  actor.name = "carol";
+  actor.login = "root";
+  actor.host = "ops-1";
+  actor.args = R"(["cancel","--force"])";
+  return actor;
+}
+
+std::size_t audit_rows(const std::string& path) {
+  jobop::store::sqlite::SqliteMetastore store(path, store::OpenMode::read_only);
+  std::size_t n = 0;
+  store.for_each_audit_entry({}, [&n](const model::AuditEntry&) { ++n; });
+  return n;
+}
+
+} // namespace
+
+TEST_CASE("I/O faults during an audited forced cancel keep the change and its audit entries "
+          "together") {
+  // The invariant of the dump comparison, made explicit: a state with the
+  // forced jobs stopped and no audit entry (or the reverse) is neither the
+  // state before nor after, so run_under_faults would flag it.
+  ops::CancelOptions options;
+  options.force = true;
+  options.reason = "master lost";
+  options.actor = test_actor();
+  const auto operation = [options](const std::string& path, std::size_t&) {
+    jobop::store::sqlite::SqliteMetastore store(path, store::OpenMode::read_write);
+    expect_store_error_free(ops::cancel_jobs(store, {"run-1", "run-2", "new-0"}, options, k_now));
+  };
+  const Figures f = run_under_faults("forced cancel", seed, operation);
+  CHECK(f.failed_as_store_error > 0);
+  ScratchDir dir;
+  seed(dir.db());
+  CHECK(audit_rows(dir.db()) == 0);
+  std::size_t unused = 0;
+  operation(dir.db(), unused);
+  CHECK(audit_rows(dir.db()) == 3);
+}
+
+TEST_CASE("I/O faults during an audited job put and delete keep the row and its entry together") {
+  const model::AuditContext audit{test_actor(), std::string("repair")};
+  const Figures f =
+    run_under_faults("audited put", seed, [&](const std::string& path, std::size_t&) {
+      jobop::store::sqlite::SqliteMetastore store(path, store::OpenMode::read_write);
+      store.put_job(job("run-3", model::JobState::finished), k_now, store::PutMode::upsert, &audit);
+    });
+  CHECK(f.failed_as_store_error > 0);
+  const Figures g =
+    run_under_faults("audited delete", seed, [&](const std::string& path, std::size_t&) {
+      jobop::store::sqlite::SqliteMetastore store(path, store::OpenMode::read_write);
+      store.delete_job("done", k_now, &audit);
+    });
+  CHECK(g.failed_as_store_error > 0);
 }

@@ -304,9 +304,11 @@ TEST_CASE("put, set-state and soft delete as the engine does") {
   CHECK_THROWS_AS(store.delete_job("j1", k_t0), jobop::core::NotFoundError);
   CHECK_THROWS_AS(store.set_job_state("j1", JobState::init, std::nullopt, k_t0),
                   jobop::core::NotFoundError);
-  // Putting a soft-deleted id revives it as a new job.
-  CHECK(store.put_job(spec, k_t0 + jobop::core::k_minute));
-  CHECK(store.find_jobs({"j1"})[0]->job->created_at == k_t0 + jobop::core::k_minute);
+  // A soft-deleted row keeps its id: neither UpsertJob nor CreateJob revive it.
+  CHECK_THROWS_AS(store.put_job(spec, k_t0 + jobop::core::k_minute), jobop::core::ConflictError);
+  CHECK_THROWS_AS(store.put_job(spec, k_t0, jobop::store::PutMode::create),
+                  jobop::core::ConflictError);
+  CHECK_FALSE(store.find_jobs({"j1"})[0].has_value());
   spec.id = std::string(200, 'x');
   CHECK_THROWS_AS(store.put_job(spec, k_t0), jobop::core::UsageError);
 }
@@ -316,7 +318,7 @@ TEST_CASE("status streams live jobs, then orphan ops, through the filters") {
   auto& store = *store_ptr;
   put(store, "run", JobState::init);
   put(store, "done", JobState::finished);
-  put(store, "gone", JobState::init);
+  put(store, "gone", JobState::stopped);
   store.upsert_ops({"run"}, OpStatus::canceling, k_t0);
   store.upsert_ops({"gone"}, OpStatus::canceling, k_t0);
   store.upsert_ops({"ghost"}, OpStatus::canceling, k_t0);

@@ -5,6 +5,9 @@
 #include <jobop/core/exceptions.hpp>
 #include <jobop/store/mysql/connection.hpp>
 #include <jobop/store/mysql/connection_config.hpp>
+#include <jobop/store/sqlite/sqlite.hpp>
+
+#include <sqlite3.h>
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -137,7 +140,8 @@ public:
     }
     auto conn = m_schema->connect();
     std::string dump;
-    for (const char* table : {"master_meta", "job_ops", "jobop_meta", "jobop_outbox"}) {
+    for (const char* table :
+         {"master_meta", "job_ops", "jobop_meta", "jobop_outbox", "jobop_audit"}) {
       auto stmt = conn.prepare(std::string("SELECT * FROM ") + table + " ORDER BY 1");
       stmt.execute();
       while (stmt.fetch()) {
@@ -149,6 +153,37 @@ public:
       }
     }
     return dump;
+  }
+
+  // Run `sql` on the metastore behind jobop's back (to make rows jobop
+  // would not write).
+  void exec(const std::string& sql) const {
+    if (m_schema) {
+      m_schema->connect().exec(sql);
+    } else {
+      store::sqlite::Database db(m_db, SQLITE_OPEN_READWRITE, 5 * core::k_second);
+      db.exec(sql.c_str());
+    }
+  }
+
+  // Return the first column of the first row of `sql` as text ("NULL" for NULL).
+  std::string query(const std::string& sql) const {
+    if (m_schema) {
+      auto conn = m_schema->connect();
+      auto stmt = conn.prepare(sql);
+      stmt.execute();
+      std::string value = "<no row>";
+      while (stmt.fetch()) {
+        value = stmt.is_null(0) ? "NULL" : stmt.column_text(0);
+      }
+      return value;
+    }
+    store::sqlite::Database db(m_db, SQLITE_OPEN_READONLY, 5 * core::k_second);
+    auto stmt = db.prepare(sql);
+    if (!stmt.step()) {
+      return "<no row>";
+    }
+    return stmt.is_null(0) ? "NULL" : stmt.column_text(0);
   }
 
   // Run jobop with `--db db()` before `args`.

@@ -87,16 +87,72 @@ TEST_CASE("job set-state records the error message and says 3 for a missing job"
   CHECK(nlohmann::json::parse(r.err).at("code") == "job.not_found");
 }
 
-TEST_CASE("job delete soft-deletes: the job is gone for every command, and put revives it") {
+TEST_CASE("job delete soft-deletes a terminated job: it is gone for every command and its id "
+          "stays taken") {
   TestMetastore store;
   store.put("j", "cdc", "running");
+  // The engine deletes only terminated jobs.
+  const auto before = store.snapshot();
+  auto r = store.run({"job", "delete", "j"});
+  CHECK(r.exit_code == 4);
+  CHECK(nlohmann::json::parse(r.err).at("code") == "job.not_terminated");
+  CHECK(store.snapshot() == before);
+
+  store.json({"job", "set-state", "j", "finished"});
+  const std::string updated = store.query("SELECT updated_at FROM master_meta WHERE id = 'j'");
   const auto deleted = store.json({"job", "delete", "j"});
   CHECK(deleted.at("id") == "j");
   CHECK(deleted.at("deleted") == true);
+  // DeleteJob sets `deleted` and nothing else.
+  CHECK(store.query("SELECT updated_at FROM master_meta WHERE id = 'j'") == updated);
+  CHECK(store.query("SELECT deleted IS NOT NULL FROM master_meta WHERE id = 'j'") == "1");
   CHECK(store.run({"status", "j"}).exit_code == 3);
   CHECK(store.run({"job", "delete", "j"}).exit_code == 3);
   CHECK(store.run({"cancel", "j"}).exit_code == 3);
-  CHECK(store.json({"job", "put", "j", "--type", "cdc", "--state", "running"}).at("inserted") ==
-        true);
-  CHECK(store.status_of("j").at("state") == "running");
+
+  // Never revived: UpsertJob and CreateJob both meet the deleted row.
+  const auto gone = store.snapshot();
+  r = store.run({"job", "put", "j", "--type", "cdc", "--state", "running"});
+  CHECK(r.exit_code == 4);
+  CHECK(nlohmann::json::parse(r.err).at("code") == "job.deleted");
+  r = store.run({"job", "put", "j", "--create", "--type", "cdc", "--state", "running"});
+  CHECK(r.exit_code == 4);
+  CHECK(nlohmann::json::parse(r.err).at("code") == "job.already_exists");
+  CHECK(store.snapshot() == gone);
+  CHECK(store.run({"status", "j"}).exit_code == 3);
+}
+
+TEST_CASE("job put --create inserts only, as the engine's CreateJob") {
+  TestMetastore store;
+  CHECK(store.json({"job", "put", "c", "--create", "--type", "dm", "--state", "created"})
+          .at("inserted") == true);
+  const auto before = store.snapshot();
+  const auto r = store.run({"job", "put", "c", "--create", "--type", "dm", "--state", "running"});
+  CHECK(r.exit_code == 4);
+  CHECK(nlohmann::json::parse(r.err).at("code") == "job.already_exists");
+  CHECK(store.snapshot() == before);
+}
+
+TEST_CASE("job put overwrites every column as UpsertJob does, config included; ext is JSON") {
+  TestMetastore store;
+  store.put("u", "cdc", "running", {"--config", "{\"a\":1}", "--error", "e1", "--detail", "d"});
+  const std::string created = store.query("SELECT created_at FROM master_meta WHERE id = 'u'");
+  CHECK(store.query("SELECT ext FROM master_meta WHERE id = 'u'") == R"({"selectors":null})");
+  store.put("u", "dm", "finished", {"--ext", R"({"selectors": []})"});
+  CHECK(store.query("SELECT config FROM master_meta WHERE id = 'u'") == "NULL");
+  CHECK(store.query("SELECT detail FROM master_meta WHERE id = 'u'") == "NULL");
+  CHECK(store.query("SELECT error_message FROM master_meta WHERE id = 'u'").empty());
+  CHECK(store.query("SELECT ext FROM master_meta WHERE id = 'u'") == R"({"selectors":[]})");
+  CHECK(store.query("SELECT created_at FROM master_meta WHERE id = 'u'") == created);
+  CHECK(store.status_of("u").at("type") == "DM");
+
+  const auto before = store.snapshot();
+  for (const char* ext : {"nope", "[1]", "null", R"({"selectors":3})", ""}) {
+    CAPTURE(ext);
+    const auto r =
+      store.run({"job", "put", "u", "--type", "cdc", "--state", "running", "--ext", ext});
+    CHECK(r.exit_code == 2);
+    CHECK(nlohmann::json::parse(r.err).at("code") == "input.bad_ext");
+  }
+  CHECK(store.snapshot() == before);
 }

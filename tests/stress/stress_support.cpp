@@ -396,8 +396,12 @@ void StressStore::soft_delete(const std::vector<std::string>& ids, core::UnixNan
   if (!m_mysql) {
     jobop::store::sqlite::SqliteMetastore s(m_db, store::OpenMode::read_write);
     s.db().exec("PRAGMA synchronous=OFF");
+    // Raw, like the engine's tables after a crash: delete_job refuses live jobs.
+    auto stmt = s.db().prepare(
+      "UPDATE master_meta SET deleted = ?1, updated_at = ?1 WHERE id = ?2 AND deleted IS NULL");
     for (const std::string& id : ids) {
-      s.delete_job(id, at);
+      stmt.bind_timestamp(1, at).bind(2, std::string_view(id)).run();
+      stmt.reset();
     }
     return;
   }

@@ -121,16 +121,20 @@ TEST_SUITE("security") {
     results.push_back(jobop_ok(db, {"status"}));
     results.push_back(jobop_ok(db, {"job", "delete", "secret-job"}));
     results.push_back(jobop_ok(db, {"status"}));
+    // The audit trail keeps the command lines with --config redacted.
+    for (const char* format : {"json", "jsonl", "table"}) {
+      results.push_back(jobop_ok(db, {"history", "-o", format}));
+    }
     for (const auto& r : results) {
       CHECK(r.out.find(secret) == std::string::npos);
       CHECK(r.err.find(secret) == std::string::npos);
       CHECK(r.out.find("\"config\"") == std::string::npos);
     }
 
-    // Asked for, it is there.
+    // Asked for, it is there (a new id: a deleted one is never revived).
     jobop_ok(
-      db, {"job", "put", "secret-job", "--type", "dm", "--state", "running", "--config", secret});
-    const auto shown = jobop_ok(db, {"status", "secret-job", "--include-config"});
+      db, {"job", "put", "secret-job-2", "--type", "dm", "--state", "running", "--config", secret});
+    const auto shown = jobop_ok(db, {"status", "secret-job-2", "--include-config"});
     CHECK(shown.out.find(secret) != std::string::npos);
   }
 

@@ -109,6 +109,9 @@ DemoResult seed_demo(store::Metastore& store, core::UnixNanos now) {
     "analytics-fake-etl", JobState::failed,
     std::string("worker panic: runtime error: index out of range [3] with length 3"),
     ago(2 * core::k_hour));
+  // The engine deletes only terminated jobs.
+  store.set_job_state("payments-cvs-old", JobState::finished, std::nullopt,
+                      ago(1 * core::k_hour) - core::k_minute);
   store.delete_job("payments-cvs-old", ago(1 * core::k_hour));
 
   // A cancellation seen through: requested, sent, acknowledged, reconciled.
@@ -116,6 +119,8 @@ DemoResult seed_demo(store::Metastore& store, core::UnixNanos now) {
   const core::UnixNanos t0 = ago(90 * core::k_minute);
   op.mark_job_canceling("search-cdc-index", t0);
   op.mark_job_canceling("search-dm-retired", t0);
+  store.set_job_state("search-dm-retired", JobState::stopped, std::nullopt,
+                      t0 + 4 * core::k_second);
   store.delete_job("search-dm-retired", t0 + 5 * core::k_second);
   op.tick(t0 + 15 * core::k_second);
   store.set_job_state("search-cdc-index", JobState::stopped, std::nullopt,
@@ -134,6 +139,8 @@ DemoResult seed_demo(store::Metastore& store, core::UnixNanos now) {
                       ago(2 * core::k_minute));
   // An op whose job was deleted: an orphan the next tick makes Noop.
   op.mark_job_canceling("search-dm-legacy", ago(4 * core::k_minute));
+  store.set_job_state("search-dm-legacy", JobState::stopped, std::nullopt,
+                      ago(3 * core::k_minute) - core::k_second);
   store.delete_job("search-dm-legacy", ago(3 * core::k_minute));
   // A fresh request no tick has seen yet.
   op.mark_job_canceling("analytics-cvs-import", ago(1 * core::k_minute));

@@ -43,6 +43,12 @@ bool StatusFilter::passes(const StatusRow& row) const {
   if (row.orphan()) {
     return wants_orphans();
   }
+  // The engine's listing hides its own master; naming it (by id or type)
+  // asks for it.
+  if (row.job->type == JobType::job_manager && !include_job_manager && ids.empty() &&
+      std::find(types.begin(), types.end(), JobType::job_manager) == types.end()) {
+    return false;
+  }
   return allowed(states, row.state()) && allowed(projects, row.job->project_id) &&
          allowed(types, row.job->type);
 }

@@ -54,6 +54,14 @@ struct OutboxRecord {
   std::optional<time::Timestamp> last_sent;
 };
 
+// The last change of a job was a forced cancel (`cancel --force`): who did
+// it, when and why, from the audit trail.
+struct ForcedMark {
+  std::string by;
+  std::optional<core::UnixNanos> at;
+  std::optional<std::string> reason;
+};
+
 // One line of `status`: a live job with its op and outbox row, or an orphan
 // op (an op whose job is missing or soft-deleted; then `job` is empty).
 struct StatusRow {
@@ -61,6 +69,8 @@ struct StatusRow {
   std::optional<JobRecord> job;
   std::optional<OpRecord> op;
   std::optional<OutboxRecord> outbox;
+  // Set when the job's latest audited change is a forced cancel.
+  std::optional<ForcedMark> forced;
 
   // Return true for an op whose job is gone.
   bool orphan() const { return !job.has_value(); }
@@ -78,8 +88,10 @@ struct StatusRow {
   bool looks_stuck(core::UnixNanos now, core::Nanos stuck_after) const;
 };
 
-// What `job put` writes: every engine column but the timestamps, which the
-// store sets (`created_at` on insert, `updated_at` always).
+// What `job put` writes: every column of the engine's UpsertJob
+// (MasterUpdateColumns) but the timestamps, which the store sets
+// (`created_at` on insert only, `updated_at` always). An update overwrites
+// each of them, `config` included: a column not given is written empty.
 struct JobSpec {
   std::string id;
   std::string project_id;
@@ -88,8 +100,15 @@ struct JobSpec {
   std::string node_id;
   std::string address;
   std::int64_t epoch = 0;
-  std::optional<std::string> error_message;
+  // The engine's error message is a Go string: never NULL, "" when none.
+  std::string error_message;
   std::optional<std::string> config;
+  std::optional<std::string> detail;
+  // JSON (the engine's MasterMetaExt); the engine never writes NULL.
+  std::string ext = k_empty_ext;
+
+  // What the engine writes for a job without selectors.
+  static constexpr const char* k_empty_ext = R"({"selectors":null})";
 };
 
 // Which rows `status` streams. Empty vectors do not filter.
@@ -105,9 +124,13 @@ struct StatusFilter {
   bool include_orphans = true;
   // Read the `config` column too.
   bool include_config = false;
+  // List the engine's own JobManager rows too (the engine's listing hides
+  // them; `status --all`). Named `ids` are always shown.
+  bool include_job_manager = false;
 
   // Return true if `row` passes the state, op, project and type filters (an
-  // orphan passes only when wants_orphans()); `ids` are not checked here.
+  // orphan passes only when wants_orphans(); a JobManager row only when
+  // asked for); `ids` are not checked here.
   bool passes(const StatusRow& row) const;
   // Return true if orphan ops are listed: asked for, and no filter on
   // states, projects or types (an orphan has none of them).

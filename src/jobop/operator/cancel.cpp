@@ -34,7 +34,44 @@ void show_op(model::StatusRow& row, OpStatus op, core::UnixNanos now) {
 struct ChunkWrites {
   std::vector<std::string> canceling; // MarkJobCanceling
   std::vector<std::string> forced;    // set Stopped, op Canceled
+  std::vector<model::AuditEntry> audit;
 };
+
+bool known_type(model::JobType type) {
+  switch (type) {
+  case model::JobType::cvs_demo:
+  case model::JobType::fake_job:
+  case model::JobType::dm:
+  case model::JobType::cdc:
+    return true;
+  case model::JobType::job_manager:
+    break;
+  }
+  return false;
+}
+
+bool known_state(model::JobState state) {
+  return state >= model::JobState::uninit && state <= model::JobState::failed;
+}
+
+// Return why the engine's CancelJob refuses `job` (its buildPBJob fails on
+// it), or nullopt.
+std::optional<JobFailure> not_cancelable(const model::JobRecord& job) {
+  std::string why;
+  if (job.type == model::JobType::job_manager) {
+    why = "is the engine's own JobManager, not a user job";
+  } else if (!known_type(job.type)) {
+    why = "has type code " + std::to_string(static_cast<std::int64_t>(job.type)) +
+          ", which the engine does not know";
+  } else if (!known_state(job.state)) {
+    why = "has state code " + std::to_string(static_cast<std::int64_t>(job.state)) +
+          ", which the engine does not know";
+  } else {
+    return std::nullopt;
+  }
+  return JobFailure{core::ExitCode::conflict, "job.not_cancelable",
+                    "job `" + job.id + "` " + why + "; the engine refuses to cancel it"};
+}
 
 // Decide the cancel of `id`, whose row (read in the chunk's transaction, or
 // as an earlier id of the same chunk left it) is `current`.
@@ -53,10 +90,15 @@ CancelResult cancel_one(const std::string& id, std::optional<model::StatusRow> c
       JobFailure{core::ExitCode::not_found, "job.not_found", "job not found: `" + id + "`"};
     return result;
   }
+  if (auto refused = not_cancelable(*current->job)) {
+    result.failure = std::move(refused);
+    return result;
+  }
   model::StatusRow row = std::move(*current);
   row.id = id;
   row.job->config.reset();
   const std::string& stored_id = row.job->id;
+  const auto before = model::snapshot_of(row);
   if (model::is_terminated(row.job->state)) {
     // Returned unchanged; nothing is written (SPEC §2).
   } else if (options.force) {
@@ -65,6 +107,8 @@ CancelResult cancel_one(const std::string& id, std::optional<model::StatusRow> c
     row.job->error_message = options.reason;
     row.job->updated_at = now;
     show_op(row, OpStatus::canceled, now);
+    row.forced =
+      model::ForcedMark{options.actor ? options.actor->name : std::string(), now, options.reason};
     result.changed = true;
     result.forced = true;
   } else if (row.op_status() == OpStatus::canceled) {
@@ -81,6 +125,18 @@ CancelResult cancel_one(const std::string& id, std::optional<model::StatusRow> c
   }
   if (row.op_status() != OpStatus::canceling || result.changed) {
     row.outbox.reset();
+  }
+  if (result.changed) {
+    // A cancel is a new change: an earlier forced stop no longer describes it.
+    if (!result.forced) {
+      row.forced.reset();
+    }
+    if (options.actor) {
+      writes.audit.push_back(model::make_audit_entry(
+        *options.actor, stored_id,
+        result.forced ? model::AuditAction::force_cancel : model::AuditAction::cancel,
+        options.reason, before, model::snapshot_of(row)));
+    }
   }
   result.row = std::move(row);
   return result;
@@ -129,20 +185,33 @@ std::vector<CancelResult> cancel_chunk(Metastore& store, const std::vector<std::
     store.upsert_ops(writes.canceling, OpStatus::canceling, now);
     // A new cancellation counts its messages anew.
     store.clear_outboxes(writes.canceling);
+    // Who did it, in the same transaction: a committed change always has its
+    // entry, a rolled-back one never.
+    store.append_audit(writes.audit, now);
   }
   return results;
 }
 
 } // namespace
 
+void check_cancel_options(const CancelOptions& options) {
+  if (options.force && (!options.reason || model::is_blank(*options.reason))) {
+    throw core::UsageError("cancel.reason_required",
+                           std::string("--force needs --reason TEXT") +
+                             (options.reason ? " that is not blank" : "") +
+                             ": the reason is recorded as the job's error message and in the "
+                             "audit trail");
+  }
+  if (options.reason && model::is_blank(*options.reason)) {
+    throw core::UsageError("input.blank_reason",
+                           "--reason is blank: say why, or leave --reason out");
+  }
+}
+
 void cancel_jobs(Metastore& store, const std::vector<std::string>& ids,
                  const CancelOptions& options, core::UnixNanos now,
                  const std::function<void(const CancelResult&)>& on_result) {
-  if (options.force && options.reason.empty()) {
-    throw core::UsageError("cancel.reason_required",
-                           "--force needs --reason TEXT: the reason is recorded as the job's "
-                           "error message");
-  }
+  check_cancel_options(options);
   std::size_t chunk = std::max<std::size_t>(options.chunk_size, 1);
   if (options.force) {
     chunk = std::min(chunk, store.max_job_rewrites_per_transaction());

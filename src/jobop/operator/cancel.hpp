@@ -2,6 +2,7 @@
 
 #include <jobop/core/clock.hpp>
 #include <jobop/core/exit_code.hpp>
+#include <jobop/model/audit.hpp>
 #include <jobop/store/metastore.hpp>
 
 #include <cstddef>
@@ -21,8 +22,13 @@ struct CancelOptions {
   // transaction set the job Stopped with `reason` as its error message and
   // its op Canceled. Also resolves a Canceled op on a live job.
   bool force = false;
-  // Required with `force` (core::UsageError cancel.reason_required).
-  std::string reason;
+  // Why. Required with `force` (core::UsageError cancel.reason_required
+  // when missing or blank), where it also becomes the job's error message;
+  // never blank when given (input.blank_reason). Kept in the audit trail.
+  std::optional<std::string> reason;
+  // Who asks: with it, every job a chunk changes gets an audit entry in
+  // the chunk's transaction. Without it (tests, demo data) none.
+  std::optional<model::Actor> actor;
   // Jobs per BEGIN IMMEDIATE ... COMMIT: a kill leaves every job untouched
   // or fully changed, and rerunning finishes the work. Large, because the
   // job_ops indexes take random ids: a chunk rewrites each index page it
@@ -36,7 +42,9 @@ struct CancelOptions {
 // Why one job could not be canceled.
 struct JobFailure {
   core::ExitCode exit_code = core::ExitCode::internal;
-  // job.bad_id (exit 2), job.not_found (3), job.already_canceled (4).
+  // job.bad_id (exit 2), job.not_found (3), job.not_cancelable (4: the
+  // engine's own JobManager row, or a type or state code the engine does not
+  // know), job.already_canceled (4).
   std::string code;
   std::string message;
 };
@@ -52,6 +60,10 @@ struct CancelResult {
   bool forced = false;
   std::optional<JobFailure> failure;
 };
+
+// Throw core::UsageError if `options` are refused: cancel.reason_required
+// (force without a reason, or with a blank one), input.blank_reason.
+void check_cancel_options(const CancelOptions& options);
 
 // Cancel `ids` in order at `now`, calling `on_result` once per id after its
 // chunk committed. Per-job failures are results; a store failure throws

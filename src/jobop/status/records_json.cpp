@@ -54,6 +54,11 @@ void emit_status_fields(const model::StatusRow& row, const ViewOptions& options,
   job ? sink.integer("epoch", job->epoch) : sink.null("epoch");
   job ? sink.optional_text("error", job->error_message) : sink.null("error");
   outbox ? sink.timestamp("first_cancel_sent", outbox->first_sent) : sink.null("first_cancel_sent");
+  const model::ForcedMark* forced = row.forced ? &*row.forced : nullptr;
+  sink.boolean("forced", forced != nullptr);
+  forced ? sink.timestamp("forced_at", forced->at) : sink.null("forced_at");
+  forced ? sink.text("forced_by", forced->by) : sink.null("forced_by");
+  forced ? sink.optional_text("forced_reason", forced->reason) : sink.null("forced_reason");
   sink.text("id", row.id);
   outbox ? sink.timestamp("last_cancel_sent", outbox->last_sent) : sink.null("last_cancel_sent");
   job ? sink.text("node", job->node_id) : sink.null("node");
@@ -169,11 +174,14 @@ private:
   std::string m_values;
 };
 
-// Emit what a cancel record adds to the status record of its job.
+// Emit what a cancel record adds to the status record of its job (or, for a
+// job that has none, to its id).
 template <class Sink>
 void emit_cancel_fields(const ops::CancelResult& result, Sink& sink) {
   sink.boolean("changed", result.changed);
-  sink.boolean("forced", result.forced);
+  if (!result.row) {
+    sink.boolean("forced", false);
+  }
 }
 
 } // namespace
@@ -216,6 +224,45 @@ nlohmann::json cancel_record(const ops::CancelResult& result, const ViewOptions&
   emit_cancel_fields(result, sink);
   record["failure"] = result.failure ? failure_json(*result.failure) : nlohmann::json(nullptr);
   return record;
+}
+
+namespace {
+
+nlohmann::json snapshot_json(const std::optional<model::JobSnapshot>& snapshot) {
+  if (!snapshot) {
+    return nullptr;
+  }
+  return {{"state", name(model::user_state_name(model::user_state(snapshot->state, snapshot->op)))},
+          {"engine_state", name(model::engine_state_name(snapshot->state))},
+          {"op", name(model::op_status_name(snapshot->op))},
+          {"error", snapshot->error_message ? nlohmann::json(*snapshot->error_message)
+                                            : nlohmann::json(nullptr)}};
+}
+
+nlohmann::json optional_json(const std::optional<std::string>& text) {
+  return text ? nlohmann::json(*text) : nlohmann::json(nullptr);
+}
+
+} // namespace
+
+nlohmann::json audit_record(const model::AuditEntry& entry) {
+  nlohmann::json args = nlohmann::json::parse(entry.actor.args, nullptr, false);
+  if (args.is_discarded()) {
+    args = entry.actor.args; // written by another tool: shown as it is
+  }
+  return {{"seq", entry.seq_id},
+          {"at", timestamp_json(entry.at)},
+          {"actor", entry.actor.name},
+          {"login", entry.actor.login},
+          {"sudo_user", optional_json(entry.actor.sudo_user)},
+          {"host", entry.actor.host},
+          {"tty", optional_json(entry.actor.tty)},
+          {"args", std::move(args)},
+          {"id", entry.job_id},
+          {"action", entry.action},
+          {"reason", optional_json(entry.reason)},
+          {"before", snapshot_json(entry.before)},
+          {"after", snapshot_json(entry.after)}};
 }
 
 nlohmann::json tick_item(const ops::TickItem& item) {

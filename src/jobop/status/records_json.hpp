@@ -1,6 +1,7 @@
 #pragma once
 
 #include <jobop/core/clock.hpp>
+#include <jobop/model/audit.hpp>
 #include <jobop/model/records.hpp>
 #include <jobop/operator/cancel.hpp>
 #include <jobop/operator/job_operator.hpp>
@@ -26,9 +27,10 @@ struct ViewOptions {
 
 // Return the status record of `row`: id, state, op, orphan, project, type,
 // engine_state, node, address, epoch, error, created_at, updated_at,
-// canceling_since, cancel_sends, first_cancel_sent, last_cancel_sent, stuck
-// and, when asked, config. Strings keep the metastore's bytes (dump with
-// error_handler_t::replace).
+// canceling_since, cancel_sends, first_cancel_sent, last_cancel_sent, stuck,
+// forced, forced_by, forced_at, forced_reason (the job's latest audited
+// change was a forced cancel) and, when asked, config. Strings keep the metastore's bytes (dump
+// with error_handler_t::replace).
 nlohmann::json status_record(const model::StatusRow& row, const ViewOptions& options);
 
 // Append the status record of `row` to `out` as compact JSON: the same bytes
@@ -38,7 +40,7 @@ void append_status_record(std::string& out, const model::StatusRow& row,
                           const ViewOptions& options);
 
 // Return the cancel record of `result`: the status record of its row (or only
-// the id for a missing job) plus changed, forced, and `failure` ({code, message,
+// the id and `forced: false` for a missing job) plus changed and `failure` ({code, message,
 // exit_code} for a job that could not be canceled, else null).
 nlohmann::json cancel_record(const ops::CancelResult& result, const ViewOptions& options);
 
@@ -46,6 +48,12 @@ nlohmann::json cancel_record(const ops::CancelResult& result, const ViewOptions&
 // bytes as dumping cancel_record() (a bulk cancel prints one per job).
 void append_cancel_record(std::string& out, const ops::CancelResult& result,
                           const ViewOptions& options);
+
+// Return the history record of `entry`: seq, at, actor, login, sudo_user,
+// host, tty, args (the redacted arguments as an array), id, action, reason,
+// and `before`/`after` ({state, engine_state, op, error}, null when there
+// was no live job).
+nlohmann::json audit_record(const model::AuditEntry& entry);
 
 // Return a tick result item: {id, action, error (null unless any), error_code?}.
 nlohmann::json tick_item(const ops::TickItem& item);

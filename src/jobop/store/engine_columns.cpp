@@ -11,11 +11,12 @@ struct TableColumns {
   std::vector<const char*> columns;
 };
 
-// `detail` and `ext` are neither read nor written by jobop.
+// Every column jobop reads or writes (`job put` writes `detail` and `ext`, as
+// the engine's UpsertJob does).
 const TableColumns k_needed[] = {
   {"master_meta",
    {"seq_id", "created_at", "updated_at", "project_id", "id", "type", "state", "node_id", "address",
-    "epoch", "config", "error_message", "deleted"}},
+    "epoch", "config", "error_message", "detail", "ext", "deleted"}},
   {"job_ops", {"seq_id", "created_at", "updated_at", "op", "job_id"}},
 };
 

@@ -22,34 +22,133 @@ namespace {
 
 } // namespace
 
-bool Metastore::put_job(const model::JobSpec& spec, core::UnixNanos now) {
+namespace {
+
+// The audit entry of a change to `id`, or none without an audit context.
+void audit_change(Metastore& store, const model::AuditContext* audit, std::string_view id,
+                  model::AuditAction action, std::optional<model::JobSnapshot> before,
+                  std::optional<model::JobSnapshot> after, core::UnixNanos now) {
+  if (audit == nullptr) {
+    return;
+  }
+  store.append_audit({model::make_audit_entry(audit->actor, std::string(id), action, audit->reason,
+                                              std::move(before), std::move(after))},
+                     now);
+}
+
+// Return the live job `id` with its op, read (and locked) in the caller's
+// transaction.
+std::optional<model::StatusRow> live_job(Metastore& store, std::string_view id) {
+  auto rows = store.read_jobs({std::string(id)}, false);
+  if (!rows.front() || !rows.front()->job) {
+    return std::nullopt;
+  }
+  return std::move(rows.front());
+}
+
+} // namespace
+
+bool Metastore::put_job(const model::JobSpec& spec, core::UnixNanos now, PutMode mode,
+                        const model::AuditContext* audit) {
   model::validate_job_id(spec.id);
   bool inserted = false;
-  run_transaction(*this, TxKind::write, [&] { inserted = upsert_job_row(spec, now); });
+  run_transaction(*this, TxKind::write, [&] {
+    const RowPresence presence = job_row_presence(spec.id);
+    if (presence == RowPresence::live && mode == PutMode::create) {
+      throw core::ConflictError("job.already_exists",
+                                "job `" + spec.id + "` already exists (CreateJob inserts only)",
+                                {{"id", spec.id}});
+    }
+    if (presence == RowPresence::deleted) {
+      throw core::ConflictError(
+        mode == PutMode::create ? "job.already_exists" : "job.deleted",
+        "job `" + spec.id +
+          "` was deleted, and its soft-deleted row still holds the id (the unique index "
+          "uidx_mid covers deleted rows): the engine never revives it, so neither does jobop; "
+          "use another id",
+        {{"id", spec.id}});
+    }
+    std::optional<model::StatusRow> before;
+    if (presence == RowPresence::live && audit != nullptr) {
+      before = live_job(*this, spec.id);
+    }
+    upsert_job_row(spec, now);
+    inserted = presence == RowPresence::none;
+    const model::OpStatus op = before ? before->op_status() : model::OpStatus::none;
+    audit_change(*this, audit, spec.id,
+                 mode == PutMode::create ? model::AuditAction::create : model::AuditAction::put,
+                 before ? model::snapshot_of(*before) : std::nullopt,
+                 model::JobSnapshot{spec.state, op, spec.error_message}, as_stored(now));
+  });
   return inserted;
 }
 
 model::StatusRow Metastore::set_job_state(std::string_view id, model::JobState state,
                                           const std::optional<std::string>& error_message,
-                                          core::UnixNanos now) {
+                                          core::UnixNanos now, const model::AuditContext* audit) {
   model::validate_job_id(id);
   const std::vector<std::string> ids{std::string(id)};
   run_transaction(*this, TxKind::write, [&] {
+    std::optional<model::StatusRow> before;
+    if (audit != nullptr) {
+      before = live_job(*this, id);
+      if (!before) {
+        job_not_found(id);
+      }
+    }
     if (write_job_states(ids, state, error_message, now) == 0) {
       job_not_found(id);
+    }
+    if (before) {
+      model::JobSnapshot after = *model::snapshot_of(*before);
+      after.state = state;
+      if (error_message) {
+        after.error_message = error_message;
+      }
+      audit_change(*this, audit, before->job->id, model::AuditAction::set_state,
+                   model::snapshot_of(*before), after, as_stored(now));
     }
   });
   auto rows = find_jobs(ids);
   return std::move(*rows.front());
 }
 
-void Metastore::delete_job(std::string_view id, core::UnixNanos now) {
+void Metastore::delete_job(std::string_view id, core::UnixNanos now,
+                           const model::AuditContext* audit) {
   model::validate_job_id(id);
   run_transaction(*this, TxKind::write, [&] {
-    if (soft_delete_job(id, now) == 0) {
+    const auto before = live_job(*this, id);
+    if (!before) {
       job_not_found(id);
     }
+    if (!model::is_terminated(before->job->state)) {
+      throw core::ConflictError(
+        "job.not_terminated",
+        "job `" + std::string(id) + "` is " + std::string(model::user_state_name(before->state())) +
+          ": only a terminated job (finished, canceled, failed) can be deleted, as in the "
+          "engine; cancel it first",
+        {{"id", std::string(id)}, {"state", std::string(model::user_state_name(before->state()))}});
+    }
+    if (soft_delete_job(before->job->id, now) == 0) {
+      job_not_found(id);
+    }
+    audit_change(*this, audit, before->job->id, model::AuditAction::delete_job,
+                 model::snapshot_of(*before), std::nullopt, as_stored(now));
   });
+}
+
+void Metastore::for_each_audit_entry(
+  const model::AuditFilter& filter, const std::function<void(const model::AuditEntry&)>& on_entry) {
+  if (!has_audit()) {
+    return;
+  }
+  Transaction tx(*this, TxKind::read);
+  stream_audit(filter.ids, [&](const model::AuditEntry& entry) {
+    if (!filter.since || (entry.at && *entry.at >= *filter.since)) {
+      on_entry(entry);
+    }
+  });
+  tx.commit();
 }
 
 std::vector<std::optional<model::StatusRow>>

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <jobop/core/clock.hpp>
+#include <jobop/model/audit.hpp>
 #include <jobop/model/records.hpp>
 
 #include <cstddef>
@@ -44,6 +45,12 @@ struct InitResult {
   int schema_version = 0;
 };
 
+// How `job put` writes a job row (SPEC §2, the engine's orm client).
+enum class PutMode {
+  upsert, // UpsertJob: insert, or overwrite every column of a live row
+  create, // CreateJob (InsertJob): insert only; an existing id is a conflict
+};
+
 // What a transaction may do. `write` takes the locks a read-then-write needs
 // before it reads (SQLite: BEGIN IMMEDIATE; MySQL: rows read are locked FOR
 // UPDATE); `read` is a consistent snapshot that writes nothing.
@@ -64,19 +71,36 @@ public:
   // metastore that jobop never initialised has none).
   virtual bool has_outbox() const = 0;
 
-  // Jobs: each call is its own write transaction.
+  // Return true if the audit table exists (like has_outbox: a read-only open
+  // of a metastore jobop never wrote to has none).
+  virtual bool has_audit() const = 0;
 
-  // Insert or update the job `spec.id` as the engine's upsert does; a
-  // soft-deleted row of that id is revived. Return true if a row was
-  // inserted or revived. Validates the id first.
-  bool put_job(const model::JobSpec& spec, core::UnixNanos now);
+  // Jobs: each call is its own write transaction. With `audit`, it appends
+  // its audit entry in that transaction (nothing changed, no entry).
+
+  // Write the job `spec.id` as the engine's UpsertJob (or, `create`, its
+  // CreateJob) does: insert it, or overwrite every column of its live row
+  // but `created_at` and `deleted`. A soft-deleted row still holds the id
+  // (`uidx_mid` covers it) and is never revived: core::ConflictError
+  // job.deleted (job.already_exists for `create`, as for a live row).
+  // Return true if a row was inserted. Validates the id first.
+  bool put_job(const model::JobSpec& spec, core::UnixNanos now, PutMode mode = PutMode::upsert,
+               const model::AuditContext* audit = nullptr);
   // Set the state (and, if given, the error message) of a live job; return
   // its row afterwards. core::NotFoundError (job.not_found) if missing.
   model::StatusRow set_job_state(std::string_view id, model::JobState state,
                                  const std::optional<std::string>& error_message,
-                                 core::UnixNanos now);
-  // Soft-delete a live job (set `deleted`). core::NotFoundError if missing.
-  void delete_job(std::string_view id, core::UnixNanos now);
+                                 core::UnixNanos now, const model::AuditContext* audit = nullptr);
+  // Soft-delete a job as the engine's DeleteJob does: set only `deleted`.
+  // core::NotFoundError if missing; core::ConflictError (job.not_terminated)
+  // if it is not terminated (the engine deletes only terminated jobs).
+  void delete_job(std::string_view id, core::UnixNanos now,
+                  const model::AuditContext* audit = nullptr);
+
+  // Call `on_entry` for every audit entry that passes `filter`, oldest
+  // first, in one read transaction. Nothing without the audit table.
+  void for_each_audit_entry(const model::AuditFilter& filter,
+                            const std::function<void(const model::AuditEntry&)>& on_entry);
 
   // Status.
 
@@ -126,6 +150,9 @@ public:
   virtual void clear_outboxes(const std::vector<std::string>& ids) = 0;
   // Return the outbox row of `id`.
   virtual std::optional<model::OutboxRecord> get_outbox(std::string_view id) = 0;
+  // Append `entries` to the audit table at `now` (seq_id and `at` are the
+  // store's), in the caller's write transaction.
+  virtual void append_audit(const std::vector<model::AuditEntry>& entries, core::UnixNanos now) = 0;
 
   // One Canceling op with its live job (nullopt for an orphan), as Tick reads.
   struct CancelingOp {
@@ -157,11 +184,18 @@ protected:
   // Undo the open transaction; never throws (a lost connection has undone it).
   virtual void rollback() noexcept = 0;
 
-  // Insert or update one job row (see put_job); return true if it inserted
-  // or revived one.
-  virtual bool upsert_job_row(const model::JobSpec& spec, core::UnixNanos now) = 0;
-  // Set `deleted` of the live job `id`; return rows changed.
+  // Whether a row holds the id `id`, locking it in a write transaction.
+  enum class RowPresence { none, live, deleted };
+  virtual RowPresence job_row_presence(std::string_view id) = 0;
+  // Insert the row of `spec`, or overwrite every UpsertJob column of the
+  // row that holds its id (see put_job; the caller checked it is live).
+  virtual void upsert_job_row(const model::JobSpec& spec, core::UnixNanos now) = 0;
+  // Set only `deleted` of the live job `id`; return rows changed.
   virtual std::int64_t soft_delete_job(std::string_view id, core::UnixNanos now) = 0;
+  // Stream the audit entries of `filter.ids` (every one when empty) by
+  // seq_id, inside the caller's read transaction; `since` is not applied.
+  virtual void stream_audit(const std::vector<std::string>& ids,
+                            const std::function<void(const model::AuditEntry&)>& on_entry) = 0;
   // Stream every live job, then (if `orphans`) every orphan op, as
   // for_each_status_row does, inside the caller's read transaction.
   virtual void stream_status_rows(bool include_config, bool orphans,

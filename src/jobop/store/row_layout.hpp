@@ -52,9 +52,19 @@ void read_outbox(const Row& row, int first, model::OutboxRecord& outbox) {
   outbox.last_sent = row.column_timestamp(first + 6);
 }
 
-// Read a whole status row laid out as job, op and outbox columns from column
-// `first` on; a part whose first column is NULL is absent. `out.id` is the
-// job's id, else the op's.
+// Columns: actor, at, reason of a job's latest audit entry when it is a
+// forced cancel (NULL otherwise).
+constexpr int k_forced_columns = 3;
+template <typename Row>
+void read_forced(const Row& row, int first, model::ForcedMark& forced) {
+  forced.by = row.column_text(first);
+  forced.at = row.column_timestamp(first + 1);
+  forced.reason = row.column_optional_text(first + 2);
+}
+
+// Read a whole status row laid out as job, op, outbox and forced columns
+// from column `first` on; a part whose first column is NULL is absent.
+// `out.id` is the job's id, else the op's.
 template <typename Row>
 void read_status_row(const Row& row, model::StatusRow& out, int first = 0) {
   const int op_first = first + k_job_columns;
@@ -83,14 +93,25 @@ void read_status_row(const Row& row, model::StatusRow& out, int first = 0) {
     }
     read_outbox(row, outbox_first, *out.outbox);
   }
+  const int forced_first = outbox_first + k_outbox_columns;
+  if (row.is_null(forced_first)) {
+    out.forced.reset();
+  } else {
+    if (!out.forced) {
+      out.forced.emplace();
+    }
+    read_forced(row, forced_first, *out.forced);
+  }
   out.id = out.job ? out.job->id : out.op ? out.op->job_id : std::string();
 }
 
-// Return the select list of a status row (job, op and outbox columns, aliased
-// m, o and x in the query). Without the outbox table (an engine's metastore
-// opened read-only before jobop ever wrote to it) its columns are NULL; with
-// `with_job` false (orphans) the job's columns are NULL too.
-inline std::string status_select_list(bool include_config, bool has_outbox, bool with_job = true) {
+// Return the select list of a status row (job, op, outbox and forced
+// columns, aliased m, o, x and f in the query; f comes from forced_join).
+// Without the outbox or audit table (an engine's metastore opened read-only
+// before jobop ever wrote to it) their columns are NULL; with `with_job`
+// false (orphans) the job's and forced columns are NULL too.
+inline std::string status_select_list(bool include_config, bool has_outbox, bool with_job = true,
+                                      bool has_audit = false) {
   std::string sql;
   if (with_job) {
     sql += "m.id, m.project_id, m.type, m.state, m.node_id, m.address, m.epoch, m.error_message, ";
@@ -103,7 +124,17 @@ inline std::string status_select_list(bool include_config, bool has_outbox, bool
   sql += has_outbox ? "x.job_id, x.epoch, x.node_id, x.address, x.send_count, x.first_sent, "
                       "x.last_sent"
                     : "NULL, NULL, NULL, NULL, NULL, NULL, NULL";
+  sql += with_job && has_audit ? ", f.actor, f.at, f.reason" : ", NULL, NULL, NULL";
   return sql;
+}
+
+// Return the join that makes `f` the latest audit entry of the job `m` when
+// that entry is a forced cancel ("" without the audit table). The entry is
+// found through the audit table's (job_id, seq_id) index.
+inline std::string forced_join(bool has_audit) {
+  return has_audit ? " LEFT JOIN jobop_audit f ON f.seq_id = (SELECT MAX(a.seq_id) FROM "
+                     "jobop_audit a WHERE a.job_id = m.id) AND f.action = 'force_cancel'"
+                   : "";
 }
 
 } // namespace jobop::store

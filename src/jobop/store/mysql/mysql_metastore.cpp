@@ -54,7 +54,7 @@ SchemaState inspect(Connection& conn) {
   Statement stmt = conn.prepare(
     "SELECT TABLE_NAME, COLUMN_NAME, CHARACTER_SET_NAME, COLLATION_NAME "
     "FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN "
-    "('master_meta', 'job_ops', 'jobop_meta', 'jobop_outbox')");
+    "('master_meta', 'job_ops', 'jobop_meta', 'jobop_outbox', 'jobop_audit')");
   stmt.execute();
   while (stmt.fetch()) {
     const std::string table = stmt.column_text(0);
@@ -180,7 +180,8 @@ void MysqlMetastore::open_schema(OpenMode mode, core::Nanos lock_timeout) {
     }
   }
   m_has_outbox = state.has("jobop_outbox");
-  if (mode == OpenMode::read_only || (state.has("jobop_meta") && m_has_outbox)) {
+  m_has_audit = state.has("jobop_audit");
+  if (mode == OpenMode::read_only || (state.has("jobop_meta") && m_has_outbox && m_has_audit)) {
     return;
   }
   // DDL commits on its own; CREATE TABLE IF NOT EXISTS lets a racing init win.
@@ -192,11 +193,22 @@ void MysqlMetastore::open_schema(OpenMode mode, core::Nanos lock_timeout) {
   std::string outbox_ddl(k_outbox_table_ddl);
   outbox_ddl.replace(outbox_ddl.find("%s"), 2, id_type);
   m_conn.exec(outbox_ddl);
+  std::string audit_ddl(k_audit_table_ddl);
+  audit_ddl.replace(audit_ddl.find("%s"), 2, id_type);
+  m_conn.exec(audit_ddl);
   Statement& version =
     m_conn.cached("INSERT IGNORE INTO `jobop_meta` (`key`, `value`) VALUES ('schema_version', ?)");
   version.bind(1, std::string_view(std::to_string(k_schema_version))).run();
   version.reset();
+  // A metastore of an older jobop gains the tables above: say so.
+  Statement& upgrade = m_conn.cached("UPDATE `jobop_meta` SET `value` = ? WHERE `key` = "
+                                     "'schema_version' AND CAST(`value` AS SIGNED) < ?");
+  upgrade.bind(1, std::string_view(std::to_string(k_schema_version)))
+    .bind(2, static_cast<std::int64_t>(k_schema_version))
+    .run();
+  upgrade.reset();
   m_has_outbox = true;
+  m_has_audit = true;
 }
 
 std::string MysqlMetastore::id_match(const std::string& column, const std::string& query_id) const {
@@ -284,38 +296,43 @@ std::int64_t MysqlMetastore::run_user_values(Statement& stmt, std::string_view w
   }
 }
 
-bool MysqlMetastore::upsert_job_row(const model::JobSpec& spec, core::UnixNanos now) {
-  // config is a blob: strict mode refuses a longer value; refusing here says
-  // which and why before anything is written. (Other values the server
-  // refuses are input.bad_value: run_user_values.)
-  constexpr std::size_t k_blob_max = 65535;
-  if (spec.config && spec.config->size() > k_blob_max) {
-    throw core::UsageError("job.config_too_large",
-                           "config of job `" + spec.id + "` is " +
-                             std::to_string(spec.config->size()) +
-                             " bytes; the metastore's config column (blob) holds at most 65535",
-                           {{"id", spec.id}, {"bytes", spec.config->size()}});
-  }
+Metastore::RowPresence MysqlMetastore::job_row_presence(std::string_view id) {
   Statement& exists =
     m_conn.cached("SELECT deleted IS NULL FROM master_meta WHERE id = ? FOR UPDATE");
-  exists.bind(1, std::string_view(spec.id)).execute();
-  bool live = false;
+  exists.bind(1, id).execute();
+  RowPresence presence = RowPresence::none;
   while (exists.fetch()) {
-    live = exists.column_int(0) != 0;
+    presence = exists.column_int(0) != 0 ? RowPresence::live : RowPresence::deleted;
   }
   exists.reset();
-  // A soft-deleted row still holds the unique id: revive it as a new job.
-  // Assignments run left to right: created_at reads `deleted` before it is
-  // cleared.
+  return presence;
+}
+
+void MysqlMetastore::upsert_job_row(const model::JobSpec& spec, core::UnixNanos now) {
+  // config and detail are blobs: strict mode refuses a longer value; refusing
+  // here says which and why before anything is written. (Other values the
+  // server refuses are input.bad_value: run_user_values.)
+  constexpr std::size_t k_blob_max = 65535;
+  for (const auto& [column, value] :
+       {std::pair{"config", &spec.config}, {"detail", &spec.detail}}) {
+    if (*value && (*value)->size() > k_blob_max) {
+      throw core::UsageError("job." + std::string(column) + "_too_large",
+                             std::string(column) + " of job `" + spec.id + "` is " +
+                               std::to_string((*value)->size()) + " bytes; the metastore's " +
+                               column + " column (blob) holds at most 65535",
+                             {{"id", spec.id}, {"bytes", (*value)->size()}});
+    }
+  }
+  // The engine's UpsertJob: ON DUPLICATE KEY UPDATE each of
+  // MasterUpdateColumns to the new value; created_at and deleted stay.
   Statement& upsert = m_conn.cached(
     "INSERT INTO master_meta (created_at, updated_at, project_id, id, type, state, node_id, "
-    "address, epoch, config, error_message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-    "ON DUPLICATE KEY UPDATE "
-    "created_at = IF(deleted IS NULL, created_at, VALUES(created_at)), "
-    "updated_at = VALUES(updated_at), project_id = VALUES(project_id), type = VALUES(type), "
+    "address, epoch, config, error_message, detail, ext) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+    "?, ?) ON DUPLICATE KEY UPDATE updated_at = VALUES(updated_at), "
+    "project_id = VALUES(project_id), id = VALUES(id), type = VALUES(type), "
     "state = VALUES(state), node_id = VALUES(node_id), address = VALUES(address), "
-    "epoch = VALUES(epoch), config = COALESCE(VALUES(config), config), "
-    "error_message = VALUES(error_message), deleted = NULL");
+    "epoch = VALUES(epoch), config = VALUES(config), error_message = VALUES(error_message), "
+    "detail = VALUES(detail), ext = VALUES(ext)");
   bind_time(upsert, 1, now);
   bind_time(upsert, 2, now);
   upsert.bind(3, std::string_view(spec.project_id))
@@ -326,18 +343,19 @@ bool MysqlMetastore::upsert_job_row(const model::JobSpec& spec, core::UnixNanos 
     .bind(8, std::string_view(spec.address))
     .bind(9, spec.epoch)
     .bind(10, spec.config)
-    .bind(11, spec.error_message);
+    .bind(11, std::string_view(spec.error_message))
+    .bind(12, spec.detail)
+    .bind(13, std::string_view(spec.ext));
   run_user_values(upsert, "job `" + spec.id + "`");
   upsert.reset();
-  return !live;
 }
 
 std::int64_t MysqlMetastore::soft_delete_job(std::string_view id, core::UnixNanos now) {
-  Statement& stmt = m_conn.cached(
-    "UPDATE master_meta SET deleted = ?, updated_at = ? WHERE id = ? AND deleted IS NULL");
+  // gorm's soft delete sets the DeletedAt column and nothing else.
+  Statement& stmt =
+    m_conn.cached("UPDATE master_meta SET deleted = ? WHERE id = ? AND deleted IS NULL");
   bind_time(stmt, 1, now);
-  bind_time(stmt, 2, now);
-  const std::int64_t changed = stmt.bind(3, id).run();
+  const std::int64_t changed = stmt.bind(2, id).run();
   stmt.reset();
   return changed;
 }

@@ -37,6 +37,7 @@ public:
   const std::string& location() const override { return m_location; }
   bool read_only() const override { return m_mode == OpenMode::read_only; }
   bool has_outbox() const override { return m_has_outbox; }
+  bool has_audit() const override { return m_has_audit; }
   bool retryable(const std::exception& error) const override;
   core::UnixNanos as_stored(core::UnixNanos t) const override;
   // 512 rows of at most 64 KiB config and detail each stay under 64 MiB,
@@ -60,6 +61,7 @@ public:
                            core::UnixNanos now) override;
   void clear_outboxes(const std::vector<std::string>& ids) override;
   std::optional<model::OutboxRecord> get_outbox(std::string_view id) override;
+  void append_audit(const std::vector<model::AuditEntry>& entries, core::UnixNanos now) override;
   std::vector<CancelingOp> canceling_ops_page(std::int64_t after_seq_id,
                                               std::size_t limit) override;
 
@@ -67,14 +69,25 @@ protected:
   void begin(TxKind kind) override;
   void commit() override;
   void rollback() noexcept override;
-  bool upsert_job_row(const model::JobSpec& spec, core::UnixNanos now) override;
+  RowPresence job_row_presence(std::string_view id) override;
+  void upsert_job_row(const model::JobSpec& spec, core::UnixNanos now) override;
   std::int64_t soft_delete_job(std::string_view id, core::UnixNanos now) override;
   void stream_status_rows(bool include_config, bool orphans,
                           const std::function<void(const model::StatusRow&)>& on_row) override;
+  void stream_audit(const std::vector<std::string>& ids,
+                    const std::function<void(const model::AuditEntry&)>& on_entry) override;
 
 private:
   // The multi-row statements, prepared once per kind and row count.
-  enum class Batch { upsert_ops, change_ops, write_states, outbox_sends, clear_outboxes, read };
+  enum class Batch {
+    upsert_ops,
+    change_ops,
+    write_states,
+    outbox_sends,
+    clear_outboxes,
+    read,
+    audit
+  };
   Statement& batch_statement(Batch kind, std::size_t rows);
   void open_schema(OpenMode mode, core::Nanos lock_timeout);
   // Return true while the open transaction may write: reads then lock.
@@ -92,6 +105,7 @@ private:
   Connection m_conn;
   OpenMode m_mode = OpenMode::read_only;
   bool m_has_outbox = false;
+  bool m_has_audit = false;
   bool m_created_engine_tables = false;
   std::optional<TxKind> m_tx;
   // How a job id column (%c) matches an id a query brings (%q), as the

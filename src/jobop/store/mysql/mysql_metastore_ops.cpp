@@ -86,7 +86,8 @@ Statement& MysqlMetastore::batch_statement(Batch kind, std::size_t rows) {
     sql = "DELETE FROM jobop_outbox WHERE job_id IN (" + repeated("?", rows) + ")";
     break;
   case Batch::read:
-    break; // built by read_jobs, which knows its flags
+  case Batch::audit:
+    break; // built by read_jobs and append_audit
   }
   return m_batches.emplace(key, m_conn.prepare(sql)).first->second;
 }

@@ -39,9 +39,9 @@ MysqlMetastore::read_jobs(const std::vector<std::string>& ids, bool include_conf
     // indexes, so the server's collation decides which ids name the same
     // job; `pos` (our own numbers, written as literals) says which id a row
     // answers.
-    const std::size_t flags =
-      (include_config ? 1 : 0) | (m_has_outbox ? 2 : 0) | (locking() ? 4 : 0);
-    const auto key = std::make_pair(Batch::read, n * 8 + flags);
+    const std::size_t flags = (include_config ? 1 : 0) | (m_has_outbox ? 2 : 0) |
+                              (locking() ? 4 : 0) | (m_has_audit ? 8 : 0);
+    const auto key = std::make_pair(Batch::read, n * 16 + flags);
     auto it = m_batches.find(key);
     if (it == m_batches.end()) {
       std::string derived;
@@ -50,11 +50,11 @@ MysqlMetastore::read_jobs(const std::vector<std::string>& ids, bool include_conf
           i == 0 ? "SELECT 0 AS pos, ? AS qid" : " UNION ALL SELECT " + std::to_string(i) + ", ?";
       }
       const std::string sql =
-        "SELECT q.pos, " + status_select_list(include_config, m_has_outbox) + " FROM (" + derived +
-        ") q LEFT JOIN master_meta m ON " + id_match("m.id", "q.qid") +
+        "SELECT q.pos, " + status_select_list(include_config, m_has_outbox, true, m_has_audit) +
+        " FROM (" + derived + ") q LEFT JOIN master_meta m ON " + id_match("m.id", "q.qid") +
         " AND m.deleted IS NULL LEFT JOIN job_ops o ON " + id_match("o.job_id", "q.qid") +
         (m_has_outbox ? " LEFT JOIN jobop_outbox x ON " + id_match("x.job_id", "q.qid") : "") +
-        (locking() ? " FOR UPDATE" : "");
+        forced_join(m_has_audit) + (locking() ? " FOR UPDATE" : "");
       it = m_batches.emplace(key, m_conn.prepare(sql)).first;
     } else {
       it->second.reset();
@@ -84,10 +84,11 @@ void MysqlMetastore::stream_status_rows(
   model::StatusRow status; // reused so that its strings keep their capacity
   {
     // Streamed: a million-row listing is read off the network row by row.
-    Statement jobs = m_conn.prepare("SELECT " + status_select_list(include_config, m_has_outbox) +
-                                    " FROM master_meta m LEFT JOIN job_ops o ON o.job_id = m.id" +
-                                    outbox_join(m_has_outbox, "m.id") +
-                                    " WHERE m.deleted IS NULL ORDER BY m.seq_id");
+    Statement jobs = m_conn.prepare(
+      "SELECT " + status_select_list(include_config, m_has_outbox, true, m_has_audit) +
+      " FROM master_meta m LEFT JOIN job_ops o ON o.job_id = m.id" +
+      outbox_join(m_has_outbox, "m.id") + forced_join(m_has_audit) +
+      " WHERE m.deleted IS NULL ORDER BY m.seq_id");
     jobs.execute();
     const Row row(jobs, m_conn.zone());
     while (jobs.fetch()) {

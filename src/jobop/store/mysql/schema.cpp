@@ -24,4 +24,14 @@ const char* const k_outbox_table_ddl =
   "`send_count` bigint NOT NULL, `first_sent` datetime(3) NOT NULL, "
   "`last_sent` datetime(3) NOT NULL, PRIMARY KEY (`job_id`))";
 
+const char* const k_audit_table_ddl =
+  "CREATE TABLE IF NOT EXISTS `jobop_audit` (`seq_id` bigint unsigned AUTO_INCREMENT, "
+  "`at` datetime(3) NOT NULL, `actor` varchar(256) NOT NULL, `login` varchar(256) NOT NULL, "
+  "`sudo_user` varchar(256) NULL, `host` varchar(256) NOT NULL, `tty` varchar(256) NULL, "
+  "`args` text NOT NULL, `job_id` varchar(128) %s NOT NULL, `action` varchar(32) NOT NULL, "
+  "`reason` text NULL, `state_before` tinyint NULL, `op_before` tinyint NULL, "
+  "`error_before` text NULL, `state_after` tinyint NULL, `op_after` tinyint NULL, "
+  "`error_after` text NULL, PRIMARY KEY (`seq_id`), "
+  "INDEX `idx_jobop_audit_job` (`job_id`, `seq_id`)) DEFAULT CHARACTER SET utf8mb4";
+
 } // namespace jobop::store::mysql

@@ -67,6 +67,12 @@ void create_tool_tables(Database& db) {
   Statement& stmt = db.cached("INSERT OR IGNORE INTO jobop_meta (key, value) "
                               "VALUES ('schema_version', ?1)");
   stmt.bind(1, std::string_view(std::to_string(k_schema_version))).run();
+  stmt.reset();
+  // A metastore of an older jobop gains the tables above: say so.
+  Statement& upgrade = db.cached("UPDATE jobop_meta SET value = ?1 WHERE key = 'schema_version' "
+                                 "AND CAST(value AS INTEGER) < ?1");
+  upgrade.bind(1, static_cast<std::int64_t>(k_schema_version)).run();
+  upgrade.reset();
 }
 
 bool create_metastore_file(const std::string& path, core::Nanos busy_timeout) {

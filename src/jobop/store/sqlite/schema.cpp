@@ -27,13 +27,21 @@ const char* const k_engine_ddl[] = {
 const int k_engine_ddl_count = static_cast<int>(sizeof k_engine_ddl / sizeof k_engine_ddl[0]);
 
 // The tool's own tables. jobop_meta holds the tool's schema version;
-// jobop_outbox one row per job the outbox router sent a cancel message to.
+// jobop_outbox one row per job the outbox router sent a cancel message to;
+// jobop_audit one row per job a person's write changed (version 2).
 const char* const k_tool_ddl[] = {
   "CREATE TABLE IF NOT EXISTS `jobop_meta` (`key` text PRIMARY KEY, `value` text not null)",
   "CREATE TABLE IF NOT EXISTS `jobop_outbox` (`job_id` varchar(128) PRIMARY KEY,"
   " `epoch` bigint not null, `node_id` varchar(128) not null, `address` varchar(256) not null,"
   " `send_count` integer not null, `first_sent` datetime not null,"
   " `last_sent` datetime not null)",
+  "CREATE TABLE IF NOT EXISTS `jobop_audit` (`seq_id` integer PRIMARY KEY AUTOINCREMENT,"
+  " `at` datetime not null, `actor` varchar(256) not null, `login` varchar(256) not null,"
+  " `sudo_user` varchar(256), `host` varchar(256) not null, `tty` varchar(256),"
+  " `args` text not null, `job_id` varchar(128) not null, `action` varchar(32) not null,"
+  " `reason` text, `state_before` tinyint, `op_before` tinyint, `error_before` text,"
+  " `state_after` tinyint, `op_after` tinyint, `error_after` text)",
+  "CREATE INDEX IF NOT EXISTS `idx_jobop_audit_job` ON `jobop_audit`(`job_id`, `seq_id`)",
 };
 const int k_tool_ddl_count = static_cast<int>(sizeof k_tool_ddl / sizeof k_tool_ddl[0]);
 

@@ -9,12 +9,13 @@ namespace jobop::store::sqlite {
 extern const char* const k_engine_ddl[];
 extern const int k_engine_ddl_count;
 
-// The tool's own tables: schema version and outbox. Safe to run again
+// The tool's own tables: schema version, outbox and audit trail. Safe to run again
 // (CREATE ... IF NOT EXISTS).
 extern const char* const k_tool_ddl[];
 extern const int k_tool_ddl_count;
 
-// The version of the tool's own tables, stored in jobop_meta.
-constexpr int k_schema_version = 1;
+// The version of the tool's own tables, stored in jobop_meta: 1 had the
+// outbox, 2 added the audit trail.
+constexpr int k_schema_version = 2;
 
 } // namespace jobop::store::sqlite

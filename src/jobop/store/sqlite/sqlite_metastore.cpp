@@ -23,18 +23,21 @@ struct Tables {
   bool job_ops = false;
   bool jobop_meta = false;
   bool jobop_outbox = false;
+  bool jobop_audit = false;
 };
 
 Tables read_tables(Database& db) {
   Tables tables;
-  Statement stmt = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN "
-                              "('master_meta', 'job_ops', 'jobop_meta', 'jobop_outbox')");
+  Statement stmt =
+    db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN "
+               "('master_meta', 'job_ops', 'jobop_meta', 'jobop_outbox', 'jobop_audit')");
   while (stmt.step()) {
     const std::string name = stmt.column_text(0);
     tables.master_meta |= name == "master_meta";
     tables.job_ops |= name == "job_ops";
     tables.jobop_meta |= name == "jobop_meta";
     tables.jobop_outbox |= name == "jobop_outbox";
+    tables.jobop_audit |= name == "jobop_audit";
   }
   return tables;
 }
@@ -101,7 +104,8 @@ SqliteMetastore::SqliteMetastore(const std::string& path, OpenMode mode, StoreOp
   // Again, now that SQLite has opened the files it uses beside the metastore.
   check_sidecars(path, m_facts);
   m_has_outbox = tables.jobop_outbox;
-  m_has_tool_tables = tables.jobop_meta && tables.jobop_outbox;
+  m_has_audit = tables.jobop_audit;
+  m_has_tool_tables = tables.jobop_meta && tables.jobop_outbox && tables.jobop_audit;
   if (mode == OpenMode::read_only) {
     return;
   }
@@ -193,6 +197,7 @@ std::unique_ptr<SqliteMetastore> SqliteMetastore::in_memory() {
   std::unique_ptr<SqliteMetastore> store(new SqliteMetastore(std::move(db), OpenMode::read_write));
   store->m_has_outbox = true;
   store->m_has_tool_tables = true;
+  store->m_has_audit = true;
   return store;
 }
 
@@ -222,9 +227,12 @@ void SqliteMetastore::begin(TxKind kind) {
   if (write && !m_has_tool_tables && m_mode != OpenMode::read_only) {
     // The tool's tables come with the first write, in its transaction: a
     // command that is refused or fails leaves none behind.
+    m_had_outbox = m_has_outbox;
+    m_had_audit = m_has_audit;
     create_tool_tables(*m_db);
     m_tool_tables_in_tx = true;
     m_has_outbox = true;
+    m_has_audit = true;
   }
 }
 
@@ -242,7 +250,8 @@ void SqliteMetastore::rollback() noexcept {
   m_tx.reset();
   if (m_tool_tables_in_tx) {
     m_tool_tables_in_tx = false;
-    m_has_outbox = false;
+    m_has_outbox = m_had_outbox;
+    m_has_audit = m_had_audit;
   }
 }
 

@@ -40,6 +40,7 @@ public:
   bool has_outbox() const override { return m_has_outbox; }
   // True if this open made the file (create_or_adopt on a missing path).
   bool created() const { return m_created; }
+  bool has_audit() const override { return m_has_audit; }
 
   std::vector<std::optional<model::StatusRow>> read_jobs(const std::vector<std::string>& ids,
                                                          bool include_config) override;
@@ -58,6 +59,7 @@ public:
                            core::UnixNanos now) override;
   void clear_outboxes(const std::vector<std::string>& ids) override;
   std::optional<model::OutboxRecord> get_outbox(std::string_view id) override;
+  void append_audit(const std::vector<model::AuditEntry>& entries, core::UnixNanos now) override;
   std::vector<CancelingOp> canceling_ops_page(std::int64_t after_seq_id,
                                               std::size_t limit) override;
 
@@ -65,10 +67,13 @@ protected:
   void begin(TxKind kind) override;
   void commit() override;
   void rollback() noexcept override;
-  bool upsert_job_row(const model::JobSpec& spec, core::UnixNanos now) override;
+  RowPresence job_row_presence(std::string_view id) override;
+  void upsert_job_row(const model::JobSpec& spec, core::UnixNanos now) override;
   std::int64_t soft_delete_job(std::string_view id, core::UnixNanos now) override;
   void stream_status_rows(bool include_config, bool orphans,
                           const std::function<void(const model::StatusRow&)>& on_row) override;
+  void stream_audit(const std::vector<std::string>& ids,
+                    const std::function<void(const model::AuditEntry&)>& on_entry) override;
 
 private:
   SqliteMetastore(std::unique_ptr<Database> db, OpenMode mode);
@@ -86,9 +91,13 @@ private:
   OpenMode m_mode = OpenMode::read_only;
   bool m_created = false;
   bool m_has_outbox = false;
+  bool m_has_audit = false;
   bool m_has_tool_tables = false;
   // The tool's tables were created in the open transaction.
   bool m_tool_tables_in_tx = false;
+  // What there was before that transaction, for a rollback.
+  bool m_had_outbox = false;
+  bool m_had_audit = false;
   // Set for a read without locks (SQLite's immutable): the file as it was.
   std::optional<FileIdentity> m_snapshot;
 };

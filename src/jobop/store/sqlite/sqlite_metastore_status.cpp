@@ -10,8 +10,9 @@ namespace jobop::store::sqlite {
 
 namespace {
 
-std::string status_columns(bool include_config, bool has_outbox, bool with_job = true) {
-  return "SELECT " + status_select_list(include_config, has_outbox, with_job);
+std::string status_columns(bool include_config, bool has_outbox, bool has_audit,
+                           bool with_job = true) {
+  return "SELECT " + status_select_list(include_config, has_outbox, with_job, has_audit);
 }
 
 std::string outbox_join(bool has_outbox, const char* id_expr) {
@@ -23,11 +24,11 @@ std::string outbox_join(bool has_outbox, const char* id_expr) {
 std::vector<std::optional<model::StatusRow>>
 SqliteMetastore::read_jobs(const std::vector<std::string>& ids, bool include_config) {
   // One query per id over the unique indexes; the id is bound, never spliced.
-  const std::string sql = status_columns(include_config, m_has_outbox) +
+  const std::string sql = status_columns(include_config, m_has_outbox, m_has_audit) +
                           " FROM (SELECT ?1 AS qid) q"
                           " LEFT JOIN master_meta m ON m.id = q.qid AND m.deleted IS NULL"
                           " LEFT JOIN job_ops o ON o.job_id = q.qid" +
-                          outbox_join(m_has_outbox, "q.qid");
+                          outbox_join(m_has_outbox, "q.qid") + forced_join(m_has_audit);
   Statement stmt = m_db->prepare(sql);
   std::vector<std::optional<model::StatusRow>> rows;
   rows.reserve(ids.size());
@@ -52,9 +53,9 @@ void SqliteMetastore::stream_status_rows(
   bool include_config, bool orphans, const std::function<void(const model::StatusRow&)>& on_row) {
   model::StatusRow row; // reused so that its strings keep their capacity
   {
-    Statement jobs = m_db->prepare(status_columns(include_config, m_has_outbox) +
+    Statement jobs = m_db->prepare(status_columns(include_config, m_has_outbox, m_has_audit) +
                                    " FROM master_meta m LEFT JOIN job_ops o ON o.job_id = m.id" +
-                                   outbox_join(m_has_outbox, "m.id") +
+                                   outbox_join(m_has_outbox, "m.id") + forced_join(m_has_audit) +
                                    " WHERE m.deleted IS NULL ORDER BY m.seq_id");
     while (jobs.step()) {
       read_status_row(jobs, row);
@@ -63,7 +64,7 @@ void SqliteMetastore::stream_status_rows(
   }
   if (orphans) {
     Statement orphan_ops = m_db->prepare(
-      status_columns(false, m_has_outbox, false) + " FROM job_ops o" +
+      status_columns(false, m_has_outbox, false, false) + " FROM job_ops o" +
       outbox_join(m_has_outbox, "o.job_id") +
       " WHERE NOT EXISTS (SELECT 1 FROM master_meta j WHERE j.id = o.job_id AND j.deleted IS "
       "NULL) ORDER BY o.seq_id");
