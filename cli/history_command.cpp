@@ -37,7 +37,7 @@ const std::vector<Column>& history_columns() {
 
 // Return the instant `--since` names: a Go duration back from `now` ("24h")
 // or a date or time ("2024-05-01", RFC 3339; UTC without a zone).
-core::UnixNanos since_instant(const std::string& text, core::UnixNanos now) {
+time::Timestamp since_instant(const std::string& text, core::UnixNanos now) {
   if (const auto at = time::parse_timestamp_text(text)) {
     return *at;
   }

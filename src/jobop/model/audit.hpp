@@ -1,6 +1,7 @@
 #pragma once
 
 #include <jobop/core/clock.hpp>
+#include <jobop/time/timestamp.hpp>
 #include <jobop/model/codes.hpp>
 #include <jobop/model/records.hpp>
 
@@ -62,7 +63,7 @@ std::optional<JobSnapshot> snapshot_of(const StatusRow& row);
 struct AuditEntry {
   // Assigned by the store, in commit order.
   std::int64_t seq_id = 0;
-  std::optional<core::UnixNanos> at;
+  std::optional<time::Timestamp> at;
   Actor actor;
   std::string job_id;
   // The action as stored: an entry written by a newer jobop may name an
@@ -83,7 +84,7 @@ AuditEntry make_audit_entry(const Actor& actor, std::string job_id, AuditAction 
 struct AuditFilter {
   std::vector<std::string> ids;
   // Only entries at or after this instant.
-  std::optional<core::UnixNanos> since;
+  std::optional<time::Timestamp> since;
 };
 
 // Return true if `text` is blank: empty or only whitespace (a reason must

@@ -58,7 +58,7 @@ struct OutboxRecord {
 // it, when and why, from the audit trail.
 struct ForcedMark {
   std::string by;
-  std::optional<core::UnixNanos> at;
+  std::optional<time::Timestamp> at;
   std::optional<std::string> reason;
 };
 
