@@ -115,7 +115,7 @@ TEST_CASE("a metastore an earlier jobop gave idx_master_meta_deleted keeps worki
   {
     SqliteMetastore store(path, OpenMode::read_write);
     put(store, "a", JobState::init);
-    put(store, "b", JobState::init);
+    put(store, "b", JobState::finished); // only a terminated job may be deleted
     store.delete_job("b", k_t0);
     CHECK(store.find_jobs({"a"})[0].has_value());
     CHECK_FALSE(store.find_jobs({"b"})[0].has_value());
@@ -155,8 +155,9 @@ TEST_CASE("on an engine's metastore the tool's tables come with the first write,
     SqliteMetastore store(path, OpenMode::read_write);
     put(store, "a", JobState::init);
     CHECK(store.has_outbox());
+    CHECK(store.has_audit());
   }
-  CHECK(tool_tables() == 2);
+  CHECK(tool_tables() == 3); // jobop_meta, jobop_outbox, jobop_audit
 }
 
 TEST_CASE("paths SQLite would not keep in a file are refused, and no file is made") {
