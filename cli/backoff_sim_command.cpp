@@ -1,5 +1,7 @@
 #include <cli/commands.hpp>
 #include <cli/diagnostics.hpp>
+#include <cli/progress.hpp>
+#include <cli/terminal_options.hpp>
 #include <jobop/backoff/backoff_config.hpp>
 #include <jobop/backoff/config_file.hpp>
 #include <jobop/backoff/failure_model.hpp>
@@ -121,8 +123,11 @@ void run_trace(const BackoffSimOptions& opts, const backoff::BackoffConfig& conf
   }
 }
 
+// A failure model of this many runs or more shows progress on a terminal.
+constexpr std::int64_t k_progress_runs = 1000;
+
 void run_failure_model(const BackoffSimOptions& opts, const backoff::BackoffConfig& config,
-                       std::uint64_t seed) {
+                       std::uint64_t seed, const Globals& globals) {
   backoff::FailureModelParams params;
   params.uptime = flag_duration("--uptime", opts.uptime);
   params.runs = opts.runs;
@@ -131,7 +136,11 @@ void run_failure_model(const BackoffSimOptions& opts, const backoff::BackoffConf
     params.horizon = flag_duration("--horizon", opts.horizon);
   }
   params.seed = seed;
+  ProgressMeter progress("failure model runs", params.runs,
+                         progress_wanted(globals) && params.runs >= k_progress_runs);
+  params.on_progress = [&progress](std::int64_t done, std::int64_t) { progress.update(done); };
   const auto result = backoff::run_failure_model(config, params);
+  progress.finish();
   if (opts.output == "table") {
     std::cout << backoff::failure_model_table(config, params, result);
   } else {
@@ -139,12 +148,12 @@ void run_failure_model(const BackoffSimOptions& opts, const backoff::BackoffConf
   }
 }
 
-void run_backoff_sim(const BackoffSimOptions& opts) {
+void run_backoff_sim(const BackoffSimOptions& opts, const Globals& globals) {
   const backoff::BackoffConfig config = effective_config(opts);
   if (opts.trace_option->count() > 0) {
     run_trace(opts, config, choose_seed(opts));
   } else if (opts.uptime_option->count() > 0) {
-    run_failure_model(opts, config, choose_seed(opts));
+    run_failure_model(opts, config, choose_seed(opts), globals);
   } else {
     const auto schedule = backoff::compute_schedule(config);
     if (opts.output == "table") {
@@ -157,7 +166,7 @@ void run_backoff_sim(const BackoffSimOptions& opts) {
 
 } // namespace
 
-void setup_backoff_sim_command(CLI::App& app, Globals& /*globals*/) {
+void setup_backoff_sim_command(CLI::App& app, Globals& globals) {
   auto opts = std::make_shared<BackoffSimOptions>();
   CLI::App* sub = app.add_subcommand(
     "backoff-sim", "Simulate the engine's job-backoff policy: schedule, trace replay or failure "
@@ -205,7 +214,7 @@ void setup_backoff_sim_command(CLI::App& app, Globals& /*globals*/) {
   runs->needs(opts->uptime_option);
   tick->needs(opts->uptime_option);
   opts->horizon_option->needs(opts->uptime_option);
-  sub->callback([opts]() { run_backoff_sim(*opts); });
+  sub->callback([opts, &globals]() { run_backoff_sim(*opts, globals); });
 }
 
 } // namespace jobop::cli

@@ -114,6 +114,9 @@ FailureModelResult run_failure_model(const BackoffConfig& config,
         break;
       }
     }
+    if (params.on_progress) {
+      params.on_progress(run + 1, params.runs);
+    }
   }
   if (!times.empty()) {
     std::sort(times.begin(), times.end());
