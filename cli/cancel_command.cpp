@@ -11,11 +11,11 @@
 #include <cli/table_options.hpp>
 #include <cli/terminal_options.hpp>
 #include <cli/tick_loop.hpp>
-#include <jobop/text/utf8.hpp>
 #include <jobop/core/exceptions.hpp>
 #include <jobop/model/codes.hpp>
 #include <jobop/operator/cancel.hpp>
 #include <jobop/status/records_json.hpp>
+#include <jobop/text/utf8.hpp>
 
 #include <algorithm>
 #include <iostream>
@@ -96,8 +96,8 @@ std::string cancel_footer(const nlohmann::json& summary) {
     return "";
   }
   const auto& counts = summary.at("counts");
-  std::string line = std::to_string(counts.value("requested", 0)) + " requested: " +
-                     std::to_string(counts.value("changed", 0)) + " changed, " +
+  std::string line = std::to_string(counts.value("requested", 0)) +
+                     " requested: " + std::to_string(counts.value("changed", 0)) + " changed, " +
                      std::to_string(counts.value("unchanged", 0)) + " unchanged, " +
                      std::to_string(counts.value("failed", 0)) + " failed";
   if (counts.value("forced", 0) > 0) {
@@ -148,34 +148,34 @@ nlohmann::json wait_for(store::Metastore& store, const std::vector<std::string>&
     live = std::make_unique<LiveBlock>(std::cerr);
   }
   std::optional<core::UnixNanos> started;
-  const LoopEnd end =
-    run_tick_loop(op, *globals.clock, {}, loop,
-                  [&](const ops::TickResult& result, std::size_t tick, core::UnixNanos now) {
-                    report_tick_problems(result, globals);
-                    ticks = tick;
-                    started = started.value_or(now);
-                    pending.clear();
-                    std::vector<std::string> lines;
-                    const auto rows = store.find_jobs(ids);
-                    for (std::size_t i = 0; i < ids.size(); ++i) {
-                      if (rows[i] && rows[i]->cancel_pending()) {
-                        pending.push_back(ids[i]);
-                        if (live) {
-                          lines.push_back(pending_job_line(*rows[i], now, stuck_after));
-                        }
-                      }
-                    }
-                    if (live && !pending.empty()) {
-                      const core::Nanos left = *started + *loop.timeout - now;
-                      lines.insert(lines.begin(),
-                                   "waiting for " + std::to_string(pending.size()) + " of " +
-                                     std::to_string(ids.size()) + " job(s) to stop: tick " +
-                                     std::to_string(tick) + ", " + human_age(now - *started) +
-                                     " elapsed, gives up in " + human_age(std::max<core::Nanos>(left, 0)));
-                      live->show(std::move(lines));
-                    }
-                    return pending.empty();
-                  });
+  const LoopEnd end = run_tick_loop(
+    op, *globals.clock, {}, loop,
+    [&](const ops::TickResult& result, std::size_t tick, core::UnixNanos now) {
+      report_tick_problems(result, globals);
+      ticks = tick;
+      started = started.value_or(now);
+      pending.clear();
+      std::vector<std::string> lines;
+      const auto rows = store.find_jobs(ids);
+      for (std::size_t i = 0; i < ids.size(); ++i) {
+        if (rows[i] && rows[i]->cancel_pending()) {
+          pending.push_back(ids[i]);
+          if (live) {
+            lines.push_back(pending_job_line(*rows[i], now, stuck_after));
+          }
+        }
+      }
+      if (live && !pending.empty()) {
+        const core::Nanos left = *started + *loop.timeout - now;
+        lines.insert(lines.begin(), "waiting for " + std::to_string(pending.size()) + " of " +
+                                      std::to_string(ids.size()) + " job(s) to stop: tick " +
+                                      std::to_string(tick) + ", " + human_age(now - *started) +
+                                      " elapsed, gives up in " +
+                                      human_age(std::max<core::Nanos>(left, 0)));
+        live->show(std::move(lines));
+      }
+      return pending.empty();
+    });
   live.reset();
   return {{"done", end == LoopEnd::done},
           {"interrupted", end == LoopEnd::stopped},
@@ -240,8 +240,8 @@ void run_cancel(CancelFlags& flags, Globals& globals) {
   store::Metastore& store = *opened;
   view.now = globals.clock->now();
 
-  auto writer = make_command_writer(flags.output, globals,
-                                    {"jobs", cancel_columns(), view.now, flags.dry_run, cancel_footer});
+  auto writer = make_command_writer(
+    flags.output, globals, {"jobs", cancel_columns(), view.now, flags.dry_run, cancel_footer});
   confirm_cancel(store, ids, options, view, flags);
   CancelCounts counts;
   // A bulk cancel shows done/total on a terminal; not while stdout prints

@@ -41,10 +41,10 @@ int run(int argc, char** argv) {
   globals.clock = &clock;
 
   CLI::App app{k_description, "jobop"};
-  app.set_version_flag("--version", std::string("jobop ") + JOBOP_VERSION + " (commit " +
-                                      JOBOP_COMMIT + ", " + JOBOP_BUILD_TYPE + ")\n" +
-                                      "commit: " + JOBOP_COMMIT + "\nbuild type: " +
-                                      JOBOP_BUILD_TYPE + "\n" + store::backend_library_versions());
+  app.set_version_flag(
+    "--version", std::string("jobop ") + JOBOP_VERSION + " (commit " + JOBOP_COMMIT + ", " +
+                   JOBOP_BUILD_TYPE + ")\n" + "commit: " + JOBOP_COMMIT +
+                   "\nbuild type: " + JOBOP_BUILD_TYPE + "\n" + store::backend_library_versions());
   app.require_subcommand(0, 1);
   // Subcommands pass options they do not know (like --db) up to here, so
   // global options are accepted before or after the subcommand.

@@ -41,22 +41,21 @@ struct StatusFlags {
 // Priorities: at 80 columns a person sees the id, its state and op, how long
 // it has been canceling and the error; wider terminals add the rest.
 const std::vector<Column>& status_columns() {
-  static const std::vector<Column> columns = {
-    {"ID", "/id"},
-    {"STATE", "/state"},
-    {"OP", "/op", 3},
-    {"CANCELING", "/canceling_since", 2, CellKind::age},
-    {"SENDS", "/cancel_sends", 5},
-    {"STUCK", "/stuck", 4},
-    {"PROJECT", "/project", 7},
-    {"TYPE", "/type", 8},
-    {"NODE", "/node", 10},
-    {"ADDRESS", "/address", 13},
-    {"EPOCH", "/epoch", 11},
-    {"AGE", "/created_at", 6, CellKind::age},
-    {"UPDATED", "/updated_at", 9, CellKind::age},
-    {"ORPHAN", "/orphan", 12},
-    {"ERROR", "/error", 1, CellKind::text, true}};
+  static const std::vector<Column> columns = {{"ID", "/id"},
+                                              {"STATE", "/state"},
+                                              {"OP", "/op", 3},
+                                              {"CANCELING", "/canceling_since", 2, CellKind::age},
+                                              {"SENDS", "/cancel_sends", 5},
+                                              {"STUCK", "/stuck", 4},
+                                              {"PROJECT", "/project", 7},
+                                              {"TYPE", "/type", 8},
+                                              {"NODE", "/node", 10},
+                                              {"ADDRESS", "/address", 13},
+                                              {"EPOCH", "/epoch", 11},
+                                              {"AGE", "/created_at", 6, CellKind::age},
+                                              {"UPDATED", "/updated_at", 9, CellKind::age},
+                                              {"ORPHAN", "/orphan", 12},
+                                              {"ERROR", "/error", 1, CellKind::text, true}};
   return columns;
 }
 
@@ -89,7 +88,8 @@ void run_status(const StatusFlags& flags, Globals& globals) {
   store::Metastore& store = *opened;
   view.now = globals.clock->now();
 
-  auto writer = make_command_writer(flags.output, globals, {"jobs", status_columns(), view.now});
+  auto writer =
+    make_command_writer(flags.output, globals, {"jobs", status_columns(), view.now, false, {}});
   std::size_t count = 0;
   std::size_t stuck = 0;
   std::map<std::string, std::size_t> by_state;

@@ -9,8 +9,8 @@
 #include <cli/terminal.hpp>
 #include <cli/terminal_options.hpp>
 #include <cli/tick_loop.hpp>
-#include <jobop/status/records_json.hpp>
 #include <jobop/core/exceptions.hpp>
+#include <jobop/status/records_json.hpp>
 #include <jobop/time/go_duration.hpp>
 
 #include <iostream>
@@ -71,9 +71,9 @@ void print_tick(const TickFlags& flags, const Globals& globals, const nlohmann::
   if (tick && !flags.output.no_headers) {
     std::cout << "tick " << *tick << " at " << document.at("at").get<std::string>() << '\n';
   }
-  auto writer = make_command_writer(flags.output, globals,
-                                    {"items", tick_columns(), 0, document.at("dry_run").get<bool>(),
-                                     tick_footer});
+  auto writer = make_command_writer(
+    flags.output, globals,
+    {"items", tick_columns(), 0, document.at("dry_run").get<bool>(), tick_footer});
   for (const auto& item : document.at("items")) {
     writer->write(item);
   }

@@ -13,9 +13,8 @@ constexpr char32_t k_zero_width_joiner = 0x200D;
 
 bool in_table(char32_t code, const detail::CodeRange* table, std::size_t size) {
   const auto* end = table + size;
-  const auto* it = std::upper_bound(table, end, code, [](char32_t c, const detail::CodeRange& r) {
-    return c < r.first;
-  });
+  const auto* it = std::upper_bound(
+    table, end, code, [](char32_t c, const detail::CodeRange& r) { return c < r.first; });
   return it != table && code <= (it - 1)->last;
 }
 
@@ -92,8 +91,7 @@ std::size_t display_width(std::string_view text) {
   return width;
 }
 
-std::string truncate_to_width(std::string_view text, std::size_t width,
-                              std::string_view ellipsis) {
+std::string truncate_to_width(std::string_view text, std::size_t width, std::string_view ellipsis) {
   if (display_width(text) <= width) {
     return std::string(text);
   }

@@ -83,8 +83,8 @@ std::string terminal_safe(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     const auto decoded = decode_utf8(text, i);
     // C1 controls too: 0x9B is a terminal's CSI, as ESC [ is.
-    const bool control = decoded.code < 0x20 || decoded.code == 0x7F ||
-                         (decoded.code >= 0x80 && decoded.code <= 0x9F);
+    const bool control =
+      decoded.code < 0x20 || decoded.code == 0x7F || (decoded.code >= 0x80 && decoded.code <= 0x9F);
     if (decoded.length == 0) {
       escape(static_cast<unsigned char>(text[i]));
       ++i;
