@@ -13,7 +13,7 @@ std::string pending_job_line(const model::StatusRow& row, core::UnixNanos now,
   const std::int64_t sends = row.outbox ? row.outbox->send_count : 0;
   line += sends == 1 ? "  cancel sent once" : "  cancel sent " + std::to_string(sends) + " times";
   if (row.looks_stuck(now, stuck_after)) {
-    line += "  STUCK (its master does not acknowledge)";
+    line += "  STUCK";
   }
   return line;
 }
