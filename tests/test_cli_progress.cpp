@@ -13,7 +13,8 @@ using jobop::core::k_second;
 TEST_CASE("progress_line shows done/total, percent, rate and ETA") {
   using jobop::cli::progress_line;
   CHECK(progress_line("cancel", 0, 5000, 0) == "cancel  0/5000  0%");
-  CHECK(progress_line("cancel", 1000, 5000, 2 * k_second) == "cancel  1000/5000  20%  500/s  ETA 8s");
+  CHECK(progress_line("cancel", 1000, 5000, 2 * k_second) ==
+        "cancel  1000/5000  20%  500/s  ETA 8s");
   CHECK(progress_line("runs", 10, 10, k_second) == "runs  10/10  100%  10/s  ETA 0s");
 }
 

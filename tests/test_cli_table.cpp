@@ -67,19 +67,18 @@ TEST_CASE("fit_columns drops the highest priority number first and never a prior
 }
 
 TEST_CASE("a table fits its width, cuts the truncatable column and aligns CJK by display width") {
-  const std::vector<nlohmann::json> records = {
-    {{"id", "支付-订单"},
-     {"state", "canceling"},
-     {"node", "node-1"},
-     {"project", "支付"},
-     {"since", "2024-05-01T12:00:00Z"},
-     {"error", nullptr}},
-    {{"id", "orders"},
-     {"state", "failed"},
-     {"node", "node-2"},
-     {"project", "payments"},
-     {"since", nullptr},
-     {"error", std::string(100, 'x')}}};
+  const std::vector<nlohmann::json> records = {{{"id", "支付-订单"},
+                                                {"state", "canceling"},
+                                                {"node", "node-1"},
+                                                {"project", "支付"},
+                                                {"since", "2024-05-01T12:00:00Z"},
+                                                {"error", nullptr}},
+                                               {{"id", "orders"},
+                                                {"state", "failed"},
+                                                {"node", "node-2"},
+                                                {"project", "payments"},
+                                                {"since", nullptr},
+                                                {"error", std::string(100, 'x')}}};
   TableOptions options;
   options.width = 80;
   options.now = *jobop::time::parse_timestamp_text("2024-05-02T14:00:00Z");

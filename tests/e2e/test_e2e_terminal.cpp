@@ -109,9 +109,8 @@ TEST_CASE("text diagnostics are coloured on a terminal, never with NO_COLOR or T
 }
 
 TEST_CASE("a failure model of many runs shows done/total, rate and ETA on a terminal only") {
-  const std::vector<std::string> args{"backoff-sim", "--uptime",       "0",    "--runs",
-                                      "3000",        "--max-try-time", "200",  "--seed",
-                                      "1"};
+  const std::vector<std::string> args{"backoff-sim",    "--uptime", "0",      "--runs", "3000",
+                                      "--max-try-time", "200",      "--seed", "1"};
   PtyOptions options;
   options.stdout_on_pty = false;
   PtySession pty(args, options);
@@ -155,9 +154,8 @@ TEST_CASE("status -o table fits 80 columns with CJK and emoji ids, aligned by di
     saw_emoji = saw_emoji || line.find("rocket-\U0001F680-etl") == 0;
     // The STATE column starts where its header does on every row.
     const auto rest = line.find_first_not_of(' ', line.find(' '));
-    CHECK_MESSAGE(static_cast<long>(jobop::text::display_width(line.substr(0, rest))) ==
-                    state_column,
-                  line);
+    CHECK_MESSAGE(
+      static_cast<long>(jobop::text::display_width(line.substr(0, rest))) == state_column, line);
   }
   CHECK(saw_cjk);
   CHECK(saw_emoji);
@@ -294,8 +292,8 @@ TEST_CASE("tick --watch keeps a live block capped to the terminal's height") {
   PtyOptions options;
   options.stdout_on_pty = false;
   options.rows = 8;
-  auto pty = on_pty(store, {"tick", "--watch", "--interval", "300ms", "--timeout", "700ms"},
-                    options);
+  auto pty =
+    on_pty(store, {"tick", "--watch", "--interval", "300ms", "--timeout", "700ms"}, options);
   CHECK(pty->wait() == 6);
   const auto screen = plain_text(pty->screen());
   CHECK(screen.find("tick 1: 30 job(s) still canceling") != std::string::npos);
