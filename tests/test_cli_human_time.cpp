@@ -24,9 +24,9 @@ TEST_CASE("human_age shows two units while they matter, one later") {
   CHECK(human_age(26 * k_hour) == "26h");
   CHECK(human_age(76 * k_hour) == "3d4h");
   CHECK(human_age(40 * 24 * k_hour) == "40d");
-  CHECK(human_age(INT64_MAX) == "292y171d");
+  CHECK(human_age(INT64_MAX) == "292y");
   CHECK(human_age(-90 * k_second) == "-90s");
-  CHECK(human_age(INT64_MIN) == "-292y171d");
+  CHECK(human_age(INT64_MIN) == "-292y");
 }
 
 TEST_CASE("age_of_timestamp reads RFC 3339 and the engine's layout") {
@@ -34,5 +34,5 @@ TEST_CASE("age_of_timestamp reads RFC 3339 and the engine's layout") {
   CHECK(age_of_timestamp("2024-05-01T12:00:00Z", now) == "26h");
   CHECK(age_of_timestamp("2024-05-02 13:56:48.5+00:00", now) == "3m11s");
   CHECK(age_of_timestamp("not a time", now) == std::nullopt);
-  CHECK(age_of_timestamp("0001-01-01T00:00:00Z", now) == "292y171d");
+  CHECK(age_of_timestamp("1900-01-01T00:00:00Z", now) == "124y");
 }

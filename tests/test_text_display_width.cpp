@@ -68,6 +68,9 @@ TEST_CASE("truncate_to_width never breaks a CJK character, an emoji or a combini
   CHECK(truncate_to_width("\u4e2d\u6587\u4f5c\u4e1a", 4) == "\u4e2d\u2026");
   CHECK(display_width(truncate_to_width("\u4e2d\u6587\u4f5c\u4e1a", 4)) <= 4);
   CHECK(truncate_to_width("ab\U0001F680cd", 4) == "ab\u2026");
-  CHECK(truncate_to_width("ae\u0301zzz", 4) == "ae\u0301\u2026");
+  CHECK(truncate_to_width("ae\u0301zzz", 4) == "ae\u0301z\u2026");
+  // The accent stays with its letter: both or neither.
+  CHECK(truncate_to_width("abe\u0301cd", 4) == "abe\u0301\u2026");
+  CHECK(truncate_to_width("abe\u0301cd", 3) == "ab\u2026");
   CHECK(truncate_to_width("abc", 0) == "");
 }

@@ -286,7 +286,14 @@ PtySession::PtySession(const std::vector<std::string>& args, const PtyOptions& o
       env.push_back(entry);
     }
   }
-  env.emplace_back("TERM=xterm");
+  // getenv takes the first entry of a name: one TERM only.
+  bool term_given = false;
+  for (const auto& entry : options.env) {
+    term_given = term_given || entry.rfind("TERM=", 0) == 0;
+  }
+  if (!term_given) {
+    env.emplace_back("TERM=xterm");
+  }
   env.insert(env.end(), options.env.begin(), options.env.end());
   std::vector<std::string> argv{jobop_binary()};
   argv.insert(argv.end(), args.begin(), args.end());
