@@ -1,5 +1,6 @@
 #include <cli/backoff_sim_options.hpp>
 #include <cli/commands.hpp>
+#include <cli/terminal_options.hpp>
 #include <jobop/core/exit_code.hpp>
 
 #include <charconv>
@@ -188,6 +189,7 @@ void setup_backoff_sim_command(CLI::App& app, Globals& globals) {
         }
       }
     }
+    opts->progress = progress_wanted(globals);
     run_backoff_sim(*opts, globals);
   });
   (void)runs;

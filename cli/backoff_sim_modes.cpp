@@ -3,6 +3,7 @@
 #include <cli/backoff_sim_options.hpp>
 #include <cli/diagnostics.hpp>
 #include <cli/output_guard.hpp>
+#include <cli/progress.hpp>
 #include <jobop/backoff/chart.hpp>
 #include <jobop/backoff/failure_report.hpp>
 #include <jobop/backoff/report.hpp>
@@ -86,16 +87,25 @@ void run_trace(const BackoffSimOptions& opts, const LoadedPolicy& policy) {
   }
 }
 
+// A failure model of this many runs or more shows progress on a terminal.
+constexpr std::int64_t k_progress_runs = 1000;
+
 void run_sweep(const BackoffSimOptions& opts, const LoadedPolicy& policy) {
   const auto& config = policy.config;
   const auto uptimes = uptime_list(opts.uptime);
   const auto base = model_params(opts, choose_seed(opts));
   std::vector<backoff::UptimeResult> sweep;
+  const auto total = base.runs * static_cast<std::int64_t>(uptimes.size());
+  ProgressMeter progress("failure model runs", total, opts.progress && total >= k_progress_runs);
+  std::int64_t before = 0;
   for (const core::Nanos uptime : uptimes) {
     auto params = base;
     params.uptime = uptime;
+    params.on_progress = [&](std::int64_t done, std::int64_t) { progress.update(before + done); };
     sweep.push_back({params, backoff::run_failure_model(config, params)});
+    before += base.runs;
   }
+  progress.finish();
   if (opts.output == "table") {
     std::cout << backoff::failure_model_table(config, sweep);
     if (!policy.warnings.empty()) {

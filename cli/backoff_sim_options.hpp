@@ -17,6 +17,8 @@
 namespace jobop::cli {
 
 struct BackoffSimOptions {
+  // Show a progress meter on stderr (a terminal, no --quiet).
+  bool progress = false;
   std::string config_path;
   std::string seed_text;
   std::string trace_path;

@@ -2,17 +2,28 @@
 
 #include <cli/audit_actor.hpp>
 #include <cli/command_support.hpp>
+#include <cli/confirm.hpp>
 #include <cli/diagnostics.hpp>
+#include <cli/human_time.hpp>
+#include <cli/live_jobs.hpp>
 #include <cli/output.hpp>
+#include <cli/progress.hpp>
 #include <cli/router_options.hpp>
 #include <cli/stop_signal.hpp>
+#include <cli/table_options.hpp>
+#include <cli/terminal_options.hpp>
 #include <cli/tick_loop.hpp>
 #include <jobop/core/exceptions.hpp>
+#include <jobop/model/codes.hpp>
 #include <jobop/operator/cancel.hpp>
 #include <jobop/status/records_json.hpp>
+#include <jobop/text/utf8.hpp>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <unistd.h>
 
 namespace jobop::cli {
 
@@ -23,13 +34,18 @@ constexpr const char* k_cancel_examples = R"(Examples:
   jobop cancel --dry-run a b c                    # what would change; writes nothing
   jobop status --state running -o jsonl | jq -r .id | jobop cancel -
   jobop cancel --reason "INC-123: runaway" orders # the reason goes to `jobop history`
-  jobop cancel --force --reason "master lost, INC-123" stuck-job   # last resort)";
+  jobop cancel --force --reason "master lost, INC-123" stuck-job   # last resort
+
+On a terminal, --force and a cancel of more than 20 jobs list what will change
+and ask [y/N] first (--yes skips it); without a terminal nothing is asked.)";
 } // namespace
 
 namespace {
 
 // How long `--wait` alone waits.
 constexpr const char* k_default_wait = "5m";
+// A cancel of more ids than this asks first on a terminal and shows progress.
+constexpr std::size_t k_many_jobs = 20;
 
 struct CancelFlags {
   std::vector<std::string> ids;
@@ -41,7 +57,8 @@ struct CancelFlags {
   std::string interval = "1s";
   std::string stuck_after = "5m";
   RouterFlags router;
-  std::string output = "json";
+  RecordOutputFlags output;
+  bool yes = false;
 };
 
 struct CancelCounts {
@@ -61,10 +78,35 @@ struct CancelCounts {
 };
 
 const std::vector<Column>& cancel_columns() {
-  static const std::vector<Column> columns = {{"ID", "/id"},         {"STATE", "/state"},
-                                              {"OP", "/op"},         {"CHANGED", "/changed"},
-                                              {"FORCED", "/forced"}, {"FAILURE", "/failure/code"}};
+  static const std::vector<Column> columns = {
+    {"ID", "/id"},
+    {"STATE", "/state"},
+    {"OP", "/op", 4},
+    {"CHANGED", "/changed", 2},
+    {"FORCED", "/forced", 3},
+    {"CANCELING", "/canceling_since", 5, CellKind::age},
+    {"SENDS", "/cancel_sends", 6},
+    {"STUCK", "/stuck", 7},
+    {"PROJECT", "/project", 8},
+    {"TYPE", "/type", 9},
+    {"FAILURE", "/failure/code", 1},
+    {"MESSAGE", "/failure/message", 10, CellKind::text, true}};
   return columns;
+}
+
+std::string cancel_footer(const nlohmann::json& summary) {
+  if (!summary.contains("counts")) {
+    return "";
+  }
+  const auto& counts = summary.at("counts");
+  std::string line = std::to_string(counts.value("requested", 0)) +
+                     " requested: " + std::to_string(counts.value("changed", 0)) + " changed, " +
+                     std::to_string(counts.value("unchanged", 0)) + " unchanged, " +
+                     std::to_string(counts.value("failed", 0)) + " failed";
+  if (counts.value("forced", 0) > 0) {
+    line += ", " + std::to_string(counts.value("forced", 0)) + " FORCED";
+  }
+  return line;
 }
 
 // Count `result`, say on stderr what failed or was forced, and keep the first
@@ -111,25 +153,85 @@ nlohmann::json wait_for(store::Metastore& store, const std::vector<std::string>&
   loop.timeout = duration_flag(timeout_text);
   std::vector<std::string> pending;
   std::size_t ticks = 0;
-  const LoopEnd end =
-    run_tick_loop(op, *globals.clock, {}, loop, stop,
-                  [&](const ops::TickResult& result, std::size_t tick, core::UnixNanos) {
-                    report_tick_problems(result, globals);
-                    ticks = tick;
-                    pending.clear();
-                    const auto rows = store.find_jobs(ids);
-                    for (std::size_t i = 0; i < ids.size(); ++i) {
-                      if (rows[i] && rows[i]->cancel_pending()) {
-                        pending.push_back(ids[i]);
-                      }
-                    }
-                    return pending.empty();
-                  });
+  const core::Nanos stuck_after = duration_flag(flags.stuck_after);
+  // On a terminal: a line per job still canceling, redrawn after each tick.
+  std::unique_ptr<LiveBlock> live;
+  if (progress_wanted(globals)) {
+    live = std::make_unique<LiveBlock>(std::cerr);
+  }
+  std::optional<core::UnixNanos> started;
+  const LoopEnd end = run_tick_loop(
+    op, *globals.clock, {}, loop, stop,
+    [&](const ops::TickResult& result, std::size_t tick, core::UnixNanos now) {
+      report_tick_problems(result, globals);
+      ticks = tick;
+      started = started.value_or(now);
+      pending.clear();
+      std::vector<std::string> lines;
+      const auto rows = store.find_jobs(ids);
+      for (std::size_t i = 0; i < ids.size(); ++i) {
+        if (rows[i] && rows[i]->cancel_pending()) {
+          pending.push_back(ids[i]);
+          if (live) {
+            lines.push_back(pending_job_line(*rows[i], now, stuck_after));
+          }
+        }
+      }
+      if (live && !pending.empty()) {
+        const core::Nanos left = *started + *loop.timeout - now;
+        lines.insert(lines.begin(), "waiting for " + std::to_string(pending.size()) + " of " +
+                                      std::to_string(ids.size()) + " job(s) to stop: tick " +
+                                      std::to_string(tick) + ", " + human_age(now - *started) +
+                                      " elapsed, gives up in " +
+                                      human_age(std::max<core::Nanos>(left, 0)));
+        live->show(std::move(lines));
+      }
+      return pending.empty();
+    });
+  live.reset();
   return {{"done", end == LoopEnd::done},
           {"interrupted", end == LoopEnd::stopped},
           {"ticks", ticks},
           {"timeout", timeout_text},
           {"pending", pending}};
+}
+
+// On a terminal, list what --force or a cancel of many jobs would change and
+// ask first; a "no" changes nothing (exit 2, cancel.declined). Scripts are
+// never asked.
+void confirm_cancel(store::Metastore& store, const std::vector<std::string>& ids,
+                    const ops::CancelOptions& options, const status::ViewOptions& view,
+                    const CancelFlags& flags) {
+  const bool stdin_is_data = flags.ids.size() == 1 && flags.ids[0] == "-";
+  if (flags.yes || flags.dry_run || !(flags.force || ids.size() > k_many_jobs) ||
+      !can_ask(stdin_is_data)) {
+    return;
+  }
+  ops::CancelOptions preview = options;
+  preview.dry_run = true;
+  std::vector<std::string> changing;
+  std::vector<std::string> lines;
+  for (const auto& result : ops::cancel_jobs(store, ids, preview, view.now)) {
+    if (result.changed) {
+      changing.push_back(result.id);
+    }
+  }
+  if (changing.empty()) {
+    return; // nothing would change: nothing to regret
+  }
+  const auto before = store.find_jobs(changing);
+  for (std::size_t i = 0; i < changing.size(); ++i) {
+    const std::string state =
+      before[i] ? std::string(model::user_state_name(before[i]->state())) : std::string("?");
+    lines.push_back("  " + text::terminal_safe(changing[i]) + "  " + state + " -> " +
+                    (flags.force ? "canceled (FORCED: stopped without its master)" : "canceling"));
+  }
+  const std::string question =
+    (flags.force ? "Force-stop " : "Cancel ") + std::to_string(changing.size()) + " job(s)?";
+  if (!ask_yes_no(question, lines, stdin_is_data)) {
+    throw core::UsageError("cancel.declined", "not confirmed: nothing was changed",
+                           {{"jobs", changing.size()}});
+  }
 }
 
 void run_cancel(CancelFlags& flags, Globals& globals) {
@@ -154,14 +256,22 @@ void run_cancel(CancelFlags& flags, Globals& globals) {
   store::Metastore& store = *opened;
   view.now = globals.clock->now();
 
-  const auto format = parse_output_format(flags.output);
-  auto writer = make_record_writer(format, std::cout, "jobs", cancel_columns(),
-                                   format == OutputFormat::table && stdout_wants_colour());
+  auto writer = make_command_writer(
+    flags.output, globals, {"jobs", cancel_columns(), view.now, flags.dry_run, cancel_footer});
+  confirm_cancel(store, ids, options, view, flags);
   CancelCounts counts;
+  // A bulk cancel shows done/total on a terminal; not while stdout prints
+  // its records between the meter's redraws on the same terminal.
+  const bool meter = progress_wanted(globals) && ids.size() > k_many_jobs &&
+                     (wait || !same_terminal(STDOUT_FILENO, STDERR_FILENO));
+  ProgressMeter progress(flags.dry_run ? "cancel (dry run)" : "cancel",
+                         static_cast<std::int64_t>(ids.size()), meter);
+  std::int64_t done = 0;
   if (!wait) {
     // Stream: a bulk cancel of many ids prints each result as its chunk commits.
     std::string text;
     ops::cancel_jobs(store, ids, options, view.now, [&](const ops::CancelResult& result) {
+      progress.update(++done);
       account(result, flags, counts, globals);
       if (writer->takes_text()) {
         text.clear();
@@ -171,11 +281,17 @@ void run_cancel(CancelFlags& flags, Globals& globals) {
         writer->write(status::cancel_record(result, view));
       }
     });
+    progress.finish();
     writer->finish({{"counts", counts.to_json()}, {"dry_run", flags.dry_run}});
     return;
   }
 
-  auto results = ops::cancel_jobs(store, ids, options, view.now);
+  std::vector<ops::CancelResult> results;
+  ops::cancel_jobs(store, ids, options, view.now, [&](const ops::CancelResult& result) {
+    progress.update(++done);
+    results.push_back(result);
+  });
+  progress.finish();
   std::vector<std::string> waiting;
   for (const auto& result : results) {
     account(result, flags, counts, globals);
@@ -246,7 +362,10 @@ void setup_cancel_command(CLI::App& app, Globals& globals) {
     ->check(go_duration_validator())
     ->capture_default_str();
   add_router_options(*command, flags->router);
-  add_output_option(*command, flags->output);
+  command->add_flag("-y,--yes", flags->yes,
+                    "Do not ask before --force or a cancel of more than 20 jobs (only a terminal "
+                    "is ever asked)");
+  add_record_output_options(*command, flags->output);
   command->callback([flags, &globals] { run_cancel(*flags, globals); });
 }
 

@@ -23,6 +23,12 @@ struct Globals {
   std::string busy_timeout = "5s";
   // The command line without the program, for the audit trail.
   std::vector<std::string> args;
+  // --color auto|always|never: ANSI colour of tables and text diagnostics.
+  std::string colour = "auto";
+  // --log-format auto|json|text: how diagnostics look on stderr.
+  std::string log_format = "auto";
+  // --quiet: no progress and no live lines on stderr.
+  bool quiet = false;
   // The wall clock, read only here in the CLI.
   const core::Clock* clock = nullptr;
   // Commands that report many results set the first failure here.

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cli/table.hpp>
+
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -15,7 +17,8 @@
 // listing of a million jobs needs constant memory.
 namespace jobop::cli {
 
-enum class OutputFormat { json, jsonl, table };
+// `wide` is a table with every column, however wide.
+enum class OutputFormat { json, jsonl, table, wide };
 
 // Add `-o,--output FORMAT` to `command`, restricted (case-insensitive) to
 // `allowed`; the value lands in `format` (default: its current value).
@@ -26,23 +29,9 @@ CLI::Option* add_output_option(CLI::App& command, std::string& format,
 // Return the format named by `name` (already validated by CLI11).
 OutputFormat parse_output_format(const std::string& name);
 
-// Return true when a table may use colour: stdout is a terminal and NO_COLOR
-// is unset or empty (https://no-color.org).
+// Return true when a table may use colour: stdout is a terminal, NO_COLOR
+// is unset or empty (https://no-color.org) and TERM is not dumb.
 bool stdout_wants_colour();
-
-// Return `text` safe to show on a terminal: control bytes and invalid UTF-8
-// become `\xNN`, so metastore bytes can never move the cursor or change colour.
-std::string terminal_safe(const std::string& text);
-
-// Return how many columns `text` (valid UTF-8) takes: one per code point.
-std::size_t display_width(const std::string& text);
-
-// One column of a table: its header and where its cell lives in a record
-// (a JSON pointer such as "/id" or "/cancel/sends").
-struct Column {
-  std::string header;
-  std::string pointer;
-};
 
 // Receives the records of one command result.
 class RecordWriter {
@@ -62,8 +51,14 @@ public:
 };
 
 // Return a writer for `format` on `out`. In a JSON document the records are the
-// array `array_key`; `columns` shape a table; `colour` enables ANSI colours of
-// the `state` column.
+// array `array_key`; `columns` and `table` shape a table (`wide` is forced
+// for OutputFormat::wide).
+std::unique_ptr<RecordWriter> make_record_writer(OutputFormat format, std::ostream& out,
+                                                 std::string array_key, std::vector<Column> columns,
+                                                 TableOptions table);
+
+// The same with the table fitted to stdout's terminal and `colour` for its
+// `state` column.
 std::unique_ptr<RecordWriter> make_record_writer(OutputFormat format, std::ostream& out,
                                                  std::string array_key, std::vector<Column> columns,
                                                  bool colour);

@@ -2,6 +2,7 @@
 
 #include <cli/commands.hpp>
 #include <cli/diagnostics.hpp>
+#include <cli/terminal_options.hpp>
 #include <jobop/core/exceptions.hpp>
 #include <jobop/store/open.hpp>
 
@@ -18,7 +19,8 @@ namespace {
 constexpr const char* k_description =
   "jobop administers the job metastore of a distributed job engine: cancel jobs and drive\n"
   "the cancellation to its end, see where every job stands, and simulate the retry-backoff\n"
-  "policy. Results are JSON on stdout; diagnostics are JSON lines on stderr.\n\n"
+  "policy. Results are JSON on stdout; diagnostics go to stderr, as JSON lines (readable\n"
+  "lines when stderr is a terminal; --log-format). Tables: -o table|wide.\n\n"
   "Exit codes: 0 success, 1 internal error, 2 usage, 3 job not found, 4 conflict,\n"
   "5 metastore unavailable, 6 deadline passed, 7 output lost (stdout full or closed).";
 
@@ -40,9 +42,10 @@ int run(int argc, char** argv) {
   globals.args.assign(argv + (argc > 0 ? 1 : 0), argv + argc);
 
   CLI::App app{k_description, "jobop"};
-  app.set_version_flag("--version", std::string("jobop ") + JOBOP_VERSION + " (commit " +
-                                      JOBOP_COMMIT + ", " + JOBOP_BUILD_TYPE + ")\n" +
-                                      store::backend_library_versions());
+  app.set_version_flag(
+    "--version", std::string("jobop ") + JOBOP_VERSION + " (commit " + JOBOP_COMMIT + ", " +
+                   JOBOP_BUILD_TYPE + ")\n" + "commit: " + JOBOP_COMMIT +
+                   "\nbuild type: " + JOBOP_BUILD_TYPE + "\n" + store::backend_library_versions());
   app.require_subcommand(0, 1);
   // Subcommands pass options they do not know (like --db) up to here, so
   // global options are accepted before or after the subcommand.
@@ -66,6 +69,7 @@ int run(int argc, char** argv) {
     .add_option("--busy-timeout", globals.busy_timeout,
                 "How long to wait for another writer of the metastore (Go duration)")
     ->capture_default_str();
+  add_terminal_options(app, globals);
 
   setup_init_command(app, globals);
   setup_job_command(app, globals);

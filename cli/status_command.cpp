@@ -3,6 +3,7 @@
 #include <cli/command_support.hpp>
 #include <cli/diagnostics.hpp>
 #include <cli/output.hpp>
+#include <cli/table_options.hpp>
 #include <jobop/model/codes.hpp>
 #include <jobop/model/job_id.hpp>
 #include <jobop/status/records_json.hpp>
@@ -17,7 +18,8 @@ namespace jobop::cli {
 
 namespace {
 constexpr const char* k_status_examples = R"(Examples:
-  jobop status -o table                           # every job, for people
+  jobop status -o table                           # every job, for people (-o wide: every column)
+  jobop status -o table --sort-by canceling       # longest canceling first
   jobop status payments-cdc-orders                # one job (exit 3 if it does not exist)
   jobop status --state canceling --stuck-after 2m -o jsonl | jq 'select(.stuck)'
   jobop status --project payments --op canceling,canceled
@@ -34,26 +36,31 @@ struct StatusFlags {
   std::vector<std::string> projects;
   std::vector<std::string> types;
   std::string stuck_after = "5m";
-  std::string output = "json";
+  RecordOutputFlags output;
   bool include_config = false;
   bool all = false;
 };
 
+// Priorities: at 80 columns a person sees the id, its state and op, how long
+// it has been canceling and the error; wider terminals add the rest.
 const std::vector<Column>& status_columns() {
   static const std::vector<Column> columns = {{"ID", "/id"},
                                               {"STATE", "/state"},
-                                              {"OP", "/op"},
-                                              {"PROJECT", "/project"},
-                                              {"TYPE", "/type"},
-                                              {"NODE", "/node"},
-                                              {"EPOCH", "/epoch"},
-                                              {"SENDS", "/cancel_sends"},
-                                              {"STUCK", "/stuck"},
-                                              {"ORPHAN", "/orphan"},
-                                              {"FORCED", "/forced"},
-                                              {"FORCED_BY", "/forced_by"},
-                                              {"UPDATED", "/updated_at"},
-                                              {"ERROR", "/error"}};
+                                              {"OP", "/op", 3},
+                                              {"CANCELING", "/canceling_since", 2, CellKind::age},
+                                              {"SENDS", "/cancel_sends", 5},
+                                              {"STUCK", "/stuck", 4},
+                                              {"PROJECT", "/project", 7},
+                                              {"TYPE", "/type", 8},
+                                              {"NODE", "/node", 10},
+                                              {"ADDRESS", "/address", 13},
+                                              {"EPOCH", "/epoch", 11},
+                                              {"AGE", "/created_at", 6, CellKind::age},
+                                              {"UPDATED", "/updated_at", 9, CellKind::age},
+                                              {"ORPHAN", "/orphan", 12},
+                                              {"FORCED", "/forced", 14},
+                                              {"FORCED_BY", "/forced_by", 15},
+                                              {"ERROR", "/error", 1, CellKind::text, true}};
   return columns;
 }
 
@@ -87,9 +94,8 @@ void run_status(const StatusFlags& flags, Globals& globals) {
   store::Metastore& store = *opened;
   view.now = globals.clock->now();
 
-  const auto format = parse_output_format(flags.output);
-  auto writer = make_record_writer(format, std::cout, "jobs", status_columns(),
-                                   format == OutputFormat::table && stdout_wants_colour());
+  auto writer =
+    make_command_writer(flags.output, globals, {"jobs", status_columns(), view.now, false, {}});
   std::size_t count = 0;
   std::size_t stuck = 0;
   std::map<std::string, std::size_t> by_state;
@@ -161,7 +167,7 @@ void setup_status_command(CLI::App& app, Globals& globals) {
                     "job listing; ids named or --type JobManager always show)");
   command->add_flag("--include-config", flags->include_config,
                     "Add the `config` field (it may hold credentials)");
-  add_output_option(*command, flags->output);
+  add_record_output_options(*command, flags->output);
   command->callback([flags, &globals] { run_status(*flags, globals); });
 }
 

@@ -7,11 +7,14 @@
 #include <filesystem>
 #include <fstream>
 #include <poll.h>
+#include <pty.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sstream>
 #include <stdexcept>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 
 extern char** environ;
@@ -257,6 +260,178 @@ Child spawn_jobop(const std::vector<std::string>& args, const ChildOptions& opti
   std::vector<std::string> argv{jobop_binary()};
   argv.insert(argv.end(), args.begin(), args.end());
   return Child(argv, options);
+}
+
+PtySession::PtySession(const std::vector<std::string>& args, const PtyOptions& options) {
+  winsize size{};
+  size.ws_col = options.columns;
+  size.ws_row = options.rows;
+  int slave = -1;
+  if (openpty(&m_master, &slave, nullptr, nullptr, &size) != 0) {
+    throw std::runtime_error(std::string("openpty: ") + std::strerror(errno));
+  }
+  int in_pipe[2] = {-1, -1};
+  int out_pipe[2] = {-1, -1};
+  check(pipe2(in_pipe, O_CLOEXEC), "pipe");
+  check(pipe2(out_pipe, O_CLOEXEC), "pipe");
+
+  // Everything the child needs is built before fork: after it, only
+  // async-signal-safe calls.
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string entry(*e);
+    const auto name = entry.substr(0, entry.find('='));
+    if (name != "JOBOP_DB" && name != "TERM" && name != "NO_COLOR" && name != "COLUMNS" &&
+        name != "LINES") {
+      env.push_back(entry);
+    }
+  }
+  // getenv takes the first entry of a name: one TERM only.
+  bool term_given = false;
+  for (const auto& entry : options.env) {
+    term_given = term_given || entry.rfind("TERM=", 0) == 0;
+  }
+  if (!term_given) {
+    env.emplace_back("TERM=xterm");
+  }
+  env.insert(env.end(), options.env.begin(), options.env.end());
+  std::vector<std::string> argv{jobop_binary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto envp = pointers_to(env);
+  auto argp = pointers_to(argv);
+
+  m_pid = fork();
+  if (m_pid < 0) {
+    throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+  }
+  if (m_pid == 0) {
+    setsid();
+    ioctl(slave, TIOCSCTTY, 0);
+    dup2(options.stdin_on_pty ? slave : in_pipe[0], 0);
+    dup2(options.stdout_on_pty ? slave : out_pipe[1], 1);
+    dup2(slave, 2);
+    if (slave > 2) {
+      close(slave);
+    }
+    close(m_master);
+    execve(argp[0], argp.data(), envp.data());
+    _exit(127);
+  }
+  close(slave);
+  close(in_pipe[0]);
+  close(out_pipe[1]);
+  if (!options.input.empty()) {
+    // Small inputs: they fit in the pipe's buffer.
+    const ssize_t n = write(in_pipe[1], options.input.data(), options.input.size());
+    (void)n;
+  }
+  close(in_pipe[1]);
+  if (options.stdout_on_pty) {
+    close(out_pipe[0]);
+  } else {
+    m_out_fd = out_pipe[0];
+  }
+}
+
+PtySession::~PtySession() {
+  if (m_pid > 0) {
+    ::kill(m_pid, SIGKILL);
+    int status = 0;
+    while (waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+  if (m_master >= 0) {
+    close(m_master);
+  }
+  if (m_out_fd >= 0) {
+    close(m_out_fd);
+  }
+}
+
+bool PtySession::pump(int timeout_ms) {
+  if (m_master < 0 && m_out_fd < 0) {
+    return false;
+  }
+  pollfd fds[2] = {{m_master, POLLIN, 0}, {m_out_fd, POLLIN, 0}};
+  if (poll(fds, 2, timeout_ms) < 0) {
+    return errno == EINTR;
+  }
+  for (int i = 0; i < 2; ++i) {
+    int& fd = i == 0 ? m_master : m_out_fd;
+    if (fd >= 0 && (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
+      char buffer[65536];
+      const ssize_t n = read(fd, buffer, sizeof buffer);
+      if (n > 0) {
+        (i == 0 ? m_screen : m_out).append(buffer, static_cast<std::size_t>(n));
+      } else if (n == 0 || errno != EINTR) {
+        // EIO on the master: every holder of the terminal has closed it.
+        close(fd);
+        fd = -1;
+      }
+    }
+  }
+  return true;
+}
+
+bool PtySession::wait_for(const std::string& text, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (m_screen.find(text) == std::string::npos) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0 || !pump(static_cast<int>(std::min<long>(left.count(), 100)))) {
+      return m_screen.find(text) != std::string::npos;
+    }
+  }
+  return true;
+}
+
+void PtySession::type(const std::string& keys) {
+  const ssize_t n = write(m_master, keys.data(), keys.size());
+  if (n != static_cast<ssize_t>(keys.size())) {
+    throw std::runtime_error("cannot type on the pty");
+  }
+}
+
+int PtySession::wait() {
+  if (m_pid > 0) {
+    // The master stays readable until jobop and its terminal are gone;
+    // reap as soon as it exits so a grandchild cannot hold the loop.
+    int status = 0;
+    while (true) {
+      if (!pump(50)) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      const pid_t done = waitpid(m_pid, &status, WNOHANG);
+      if (done == m_pid) {
+        break;
+      }
+    }
+    m_pid = -1;
+    while (pump(50)) {
+      if (m_master < 0 && m_out_fd < 0) {
+        break;
+      }
+    }
+    m_exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  return m_exit_code;
+}
+
+std::string plain_text(const std::string& screen) {
+  std::string out;
+  for (std::size_t i = 0; i < screen.size(); ++i) {
+    if (screen[i] == '\033' && i + 1 < screen.size() && screen[i + 1] == '[') {
+      i += 2;
+      while (i < screen.size() && !(screen[i] >= '@' && screen[i] <= '~')) {
+        ++i;
+      }
+      continue;
+    }
+    if (screen[i] != '\r') {
+      out += screen[i];
+    }
+  }
+  return out;
 }
 
 std::string read_file(const std::string& path) {

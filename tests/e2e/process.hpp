@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <sys/types.h>
 #include <utility>
@@ -73,6 +74,58 @@ private:
 
 // Start jobop with `args` as a Child.
 Child spawn_jobop(const std::vector<std::string>& args, const ChildOptions& options);
+
+// How a PtySession's jobop meets its terminal: stderr is always the pty;
+// stdin and stdout may be pipes instead, as in `ids | jobop cancel - > out`.
+struct PtyOptions {
+  unsigned short columns = 80;
+  unsigned short rows = 24;
+  // False: stdin is a pipe fed with `input`, then closed.
+  bool stdin_on_pty = true;
+  std::string input;
+  // False: stdout is a pipe, collected in PtySession::out().
+  bool stdout_on_pty = true;
+  // Extra environment entries ("NAME=value"); TERM is xterm and NO_COLOR,
+  // COLUMNS and LINES are unset unless given here.
+  std::vector<std::string> env;
+};
+
+// jobop on a real pseudo-terminal, in a session of its own with the pty as
+// its controlling terminal (so /dev/tty works): what a person at a terminal
+// sees, and keys typed as a person types them.
+class PtySession {
+public:
+  PtySession(const std::vector<std::string>& args, const PtyOptions& options);
+  ~PtySession();
+  PtySession(const PtySession&) = delete;
+  PtySession& operator=(const PtySession&) = delete;
+
+  // Read the terminal until `text` has appeared; return false after `timeout`.
+  bool wait_for(const std::string& text,
+                std::chrono::milliseconds timeout = std::chrono::seconds(20));
+  // Type `keys` on the terminal.
+  void type(const std::string& keys);
+  // Read until jobop ends; return its exit code (128 + signal).
+  int wait();
+  // Everything written to the terminal so far, with "\r\n" as it arrives.
+  const std::string& screen() const { return m_screen; }
+  // What jobop wrote to stdout, when it was a pipe.
+  const std::string& out() const { return m_out; }
+
+private:
+  // Read what is ready within `timeout_ms`; return false once both are closed.
+  bool pump(int timeout_ms);
+
+  pid_t m_pid = -1;
+  int m_master = -1;
+  int m_out_fd = -1;
+  std::string m_screen;
+  std::string m_out;
+  int m_exit_code = -1;
+};
+
+// Return `screen` as plain lines: ANSI escape sequences and CRs removed.
+std::string plain_text(const std::string& screen);
 
 // Return the whole content of the file at `path` ("" if it does not exist).
 std::string read_file(const std::string& path);

@@ -14,8 +14,10 @@ TEST_CASE("--version prints the version as plain text and exits 0") {
   CHECK(r.out.find("jobop ") == 0);
   // The commit, the build type and both backends' client libraries.
   CHECK(r.out.find("(commit ") != std::string::npos);
-  CHECK(r.out.find("SQLite 3.") != std::string::npos);
-  CHECK(r.out.find("MariaDB Connector/C 3.") != std::string::npos);
+  CHECK(r.out.find("\ncommit: ") != std::string::npos);
+  CHECK(r.out.find("\nbuild type: ") != std::string::npos);
+  CHECK(r.out.find("\nSQLite: 3.") != std::string::npos);
+  CHECK(r.out.find("\nMySQL client: MariaDB Connector/C 3.") != std::string::npos);
 }
 
 TEST_CASE("--help lists the exit codes and exits 0") {

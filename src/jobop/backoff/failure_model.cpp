@@ -146,6 +146,9 @@ FailureModelResult run_failure_model(const BackoffConfig& config,
         return true;
       },
       [&](core::Nanos wait) { longest_wait = std::max(longest_wait, wait); });
+    if (params.on_progress) {
+      params.on_progress(run + 1, params.runs);
+    }
   }
   result.longest_wait = longest_wait;
   auto& times = result.times;

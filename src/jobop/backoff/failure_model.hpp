@@ -4,6 +4,7 @@
 #include <jobop/core/clock.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -26,6 +27,9 @@ struct FailureModelParams {
   std::optional<core::Nanos> horizon;
   // Jitter: run i draws from the stream of (seed, i).
   std::uint64_t seed = 0;
+  // Called after each run with the runs done and the total (a progress
+  // meter); it must not throw. Empty: not called.
+  std::function<void(std::int64_t done, std::int64_t total)> on_progress;
 };
 
 // A distribution-free 95 % confidence interval of a percentile (order

@@ -76,7 +76,8 @@ InitResult init_metastore(const std::string& db, StoreOptions options) {
 }
 
 std::string backend_library_versions() {
-  return std::string("SQLite ") + sqlite3_libversion() + ", " + mysql::client_library_version();
+  return std::string("SQLite: ") + sqlite3_libversion() +
+         "\nMySQL client: " + mysql::client_library_version();
 }
 
 } // namespace jobop::store

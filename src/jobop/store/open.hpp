@@ -40,8 +40,9 @@ std::unique_ptr<Metastore> open_metastore(const std::string& db, OpenMode mode,
                                           StoreOptions options = {});
 InitResult init_metastore(const std::string& db, StoreOptions options = {});
 
-// Return the client libraries of the backends and their versions, for
-// --version ("SQLite 3.40.1, MariaDB Connector/C 3.3.8").
+// Return the client libraries of the backends and their versions, one a
+// line, for --version ("SQLite: 3.40.1\nMySQL client: MariaDB Connector/C
+// 3.3.8 (libmariadb.so.3)", or why the MySQL client cannot be loaded).
 std::string backend_library_versions();
 
 } // namespace jobop::store

@@ -277,9 +277,10 @@ void Connection::fail(std::string_view action) const {
 std::string client_library_version() {
   // The library this process would load, not the headers built against.
   try {
-    return std::string("MariaDB Connector/C ") + client_library().mysql_get_client_info();
-  } catch (const core::Error&) {
-    return "MariaDB Connector/C not installed";
+    return std::string("MariaDB Connector/C ") + client_library().mysql_get_client_info() +
+           " (libmariadb.so.3, loaded)";
+  } catch (const core::Error& e) {
+    return std::string("not loaded: ") + e.what();
   }
 }
 
