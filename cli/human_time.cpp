@@ -54,14 +54,8 @@ std::optional<std::string> age_of_timestamp(std::string_view text, core::UnixNan
   if (!t) {
     return std::nullopt;
   }
-  // Saturate: Go's range spans more than int64 nanoseconds of difference.
-  if (*t < 0 && now > INT64_MAX + *t) {
-    return human_age(INT64_MAX);
-  }
-  if (*t > 0 && now < INT64_MIN + *t) {
-    return human_age(INT64_MIN);
-  }
-  return human_age(now - *t);
+  // nanos_between saturates: Go's range spans more than int64 nanoseconds.
+  return human_age(time::nanos_between(*t, now));
 }
 
 } // namespace jobop::cli

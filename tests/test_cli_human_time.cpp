@@ -30,7 +30,8 @@ TEST_CASE("human_age shows two units while they matter, one later") {
 }
 
 TEST_CASE("age_of_timestamp reads RFC 3339 and the engine's layout") {
-  const auto now = *jobop::time::parse_timestamp_text("2024-05-02T14:00:00Z");
+  const jobop::core::UnixNanos now = jobop::time::nanos_between(
+    jobop::core::UnixNanos{0}, *jobop::time::parse_timestamp_text("2024-05-02T14:00:00Z"));
   CHECK(age_of_timestamp("2024-05-01T12:00:00Z", now) == "26h");
   CHECK(age_of_timestamp("2024-05-02 13:56:48.5+00:00", now) == "3m11s");
   CHECK(age_of_timestamp("not a time", now) == std::nullopt);

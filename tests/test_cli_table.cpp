@@ -81,7 +81,8 @@ TEST_CASE("a table fits its width, cuts the truncatable column and aligns CJK by
                                                 {"error", std::string(100, 'x')}}};
   TableOptions options;
   options.width = 80;
-  options.now = *jobop::time::parse_timestamp_text("2024-05-02T14:00:00Z");
+  options.now = jobop::time::nanos_between(
+    jobop::core::UnixNanos{0}, *jobop::time::parse_timestamp_text("2024-05-02T14:00:00Z"));
   const auto lines = lines_of(render(records, options));
   REQUIRE(lines.size() == 3);
   for (const auto& line : lines) {
