@@ -185,7 +185,7 @@ TEST_CASE("status shows who forced a job, when and why, until its next change") 
   const auto listed = store.json({"status"}).at("jobs");
   CHECK(std::any_of(listed.begin(), listed.end(),
                     [](const auto& row) { return row.at("id") == "stuck" && row.at("forced"); }));
-  CHECK(store.run({"status", "-o", "table"}).out.find("oncall-carol") != std::string::npos);
+  CHECK(store.run({"status", "-o", "wide"}).out.find("oncall-carol") != std::string::npos);
 
   // A later change by a person ends it.
   store.put("stuck", "dm", "running");
