@@ -45,12 +45,16 @@ std::vector<std::string> choices_of(CLI::Option& option) {
   }
 }
 
+// CLI::ExistingFile describes itself as "FILE".
 bool checks_existing_file(CLI::Option& option) {
-  try {
-    option.get_validator("FILE");
-    return true;
-  } catch (const CLI::OptionNotFound&) {
-    return false;
+  for (int i = 0;; ++i) {
+    try {
+      if (option.get_validator(i)->get_description() == "FILE") {
+        return true;
+      }
+    } catch (const CLI::OptionNotFound&) {
+      return false;
+    }
   }
 }
 

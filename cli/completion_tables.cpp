@@ -1,5 +1,6 @@
 #include <cli/completion_scripts.hpp>
 
+#include <algorithm>
 #include <sstream>
 
 namespace jobop::cli::completion {
@@ -8,9 +9,19 @@ namespace {
 
 void collect(const CommandSpec& command, std::vector<const OptionSpec*> inherited,
              std::vector<Entry>& out) {
-  Entry entry{&command, join_path(command.path), inherited};
+  Entry entry{&command, join_path(command.path), {}};
+  // A command's own flag hides an inherited one of the same name (--help).
   for (const auto& option : command.options) {
     entry.flags.push_back(&option);
+  }
+  for (const auto* option : inherited) {
+    const bool hidden = std::any_of(command.options.begin(), command.options.end(),
+                                    [option](const OptionSpec& own) {
+                                      return own.long_names == option->long_names;
+                                    });
+    if (!hidden) {
+      entry.flags.push_back(option);
+    }
   }
   out.push_back(entry);
   // The root's flags are global: below it only the intermediate commands'
@@ -114,14 +125,24 @@ std::string shared_functions(const CommandSpec& root) {
     if (entry.path.empty()) {
       continue;
     }
-    std::string words;
+    std::vector<std::string> words;
     for (const auto* option : entry.flags) {
       for (const auto& word : flag_words(*option)) {
-        words += (words.empty() ? "" : " ") + word;
+        words.push_back(word);
       }
     }
-    out << "    " << shell_quote(entry.path) << ") echo " << shell_quote(words + global_words)
-        << " ;;\n";
+    for (const auto& option : global.options) {
+      for (const auto& word : flag_words(option)) {
+        if (std::find(words.begin(), words.end(), word) == words.end()) {
+          words.push_back(word);
+        }
+      }
+    }
+    std::string line;
+    for (const auto& word : words) {
+      line += (line.empty() ? "" : " ") + word;
+    }
+    out << "    " << shell_quote(entry.path) << ") echo " << shell_quote(line) << " ;;\n";
   }
   out << "    *) echo " << shell_quote(global_words.substr(global_words.empty() ? 0 : 1))
       << " ;;\n  esac\n}\n\n";

@@ -29,9 +29,11 @@ public:
     if (globals.empty()) {
       return footer;
     }
-    return make_group("Global options (before or after the command; see `jobop --help`)", false,
-                      globals) +
-           (footer.empty() ? "" : "\n" + footer);
+    // make_group starts with a blank line; make_help already ends with one.
+    const std::string group =
+      make_group("Global options (before or after the command; see `jobop --help`)", false,
+                 globals);
+    return group.substr(1) + (footer.empty() ? "" : "\n" + footer);
   }
 };
 
