@@ -27,7 +27,7 @@ _jobop_complete_value() {
 }
 
 _jobop() {
-  local cur=${COMP_WORDS[COMP_CWORD]} path="" word value i positional=0
+  local cur=${COMP_WORDS[COMP_CWORD]} at="" word value i positional=0
   local _jobop_program=${COMP_WORDS[0]}
   local -a _jobop_store=()
   for ((i = 1; i < COMP_CWORD; i++)); do
@@ -35,7 +35,7 @@ _jobop() {
     case $word in
       --*=*) continue ;;
       -?*)
-        value=$(_jobop_value "$path" "$word")
+        value=$(_jobop_value "$at" "$word")
         if [[ -n $value ]] && ((i + 1 < COMP_CWORD)); then
           case " $_jobop_store_flags " in
             *" $word "*) _jobop_store+=("$word" "${COMP_WORDS[i + 1]}") ;;
@@ -44,8 +44,8 @@ _jobop() {
         fi
         continue ;;
     esac
-    if ((positional == 0)) && [[ " $(_jobop_subcommands "$path") " == *" $word "* ]]; then
-      path=${path:+$path }$word
+    if ((positional == 0)) && [[ " $(_jobop_subcommands "$at") " == *" $word "* ]]; then
+      at=${at:+$at }$word
     else
       ((positional++))
     fi
@@ -53,23 +53,23 @@ _jobop() {
 
   local prev=${COMP_WORDS[COMP_CWORD - 1]}
   if ((COMP_CWORD > 1)) && [[ $prev == -?* ]]; then
-    value=$(_jobop_value "$path" "$prev")
+    value=$(_jobop_value "$at" "$prev")
     if [[ -n $value ]]; then
       _jobop_complete_value "$value" "$cur"
       return 0
     fi
   fi
   if [[ $cur == -* ]]; then
-    mapfile -t COMPREPLY < <(compgen -W "$(_jobop_flags "$path")" -- "$cur")
+    mapfile -t COMPREPLY < <(compgen -W "$(_jobop_flags "$at")" -- "$cur")
     return 0
   fi
   local subcommands
-  subcommands=$(_jobop_subcommands "$path")
+  subcommands=$(_jobop_subcommands "$at")
   if [[ -n $subcommands ]] && ((positional == 0)); then
     mapfile -t COMPREPLY < <(compgen -W "$subcommands" -- "$cur")
     return 0
   fi
-  _jobop_complete_value "$(_jobop_positional "$path" "$positional")" "$cur"
+  _jobop_complete_value "$(_jobop_positional "$at" "$positional")" "$cur"
 }
 
 complete -F _jobop jobop

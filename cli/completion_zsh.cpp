@@ -8,6 +8,7 @@ namespace {
 
 // The same walk as bash's (completion_bash.cpp), over zsh's `words` and
 // `CURRENT`; candidates go to compadd, which matches them to the prefix.
+// `at` is the command path: zsh ties `path` to PATH.
 constexpr const char* k_zsh_main = R"ZSH(
 # Print the job ids that begin with $1, from the metastore the command line
 # names (its --db, --engine-config, ... or JOBOP_DB).
@@ -30,7 +31,7 @@ _jobop_complete_value() {
 }
 
 _jobop() {
-  local cur=${words[CURRENT]} path="" word value i positional=0
+  local cur=${words[CURRENT]} at="" word value i positional=0
   local _jobop_program=${words[1]}
   local -a _jobop_store values
   for ((i = 2; i < CURRENT; i++)); do
@@ -38,7 +39,7 @@ _jobop() {
     case $word in
       --*=*) continue ;;
       -?*)
-        value=$(_jobop_value "$path" "$word")
+        value=$(_jobop_value "$at" "$word")
         if [[ -n $value ]] && ((i + 1 < CURRENT)); then
           case " $_jobop_store_flags " in
             *" $word "*) _jobop_store+=("$word" "${words[i + 1]}") ;;
@@ -47,8 +48,8 @@ _jobop() {
         fi
         continue ;;
     esac
-    if ((positional == 0)) && [[ " $(_jobop_subcommands "$path") " == *" $word "* ]]; then
-      path=${path:+$path }$word
+    if ((positional == 0)) && [[ " $(_jobop_subcommands "$at") " == *" $word "* ]]; then
+      at=${at:+$at }$word
     else
       ((positional++))
     fi
@@ -56,23 +57,23 @@ _jobop() {
 
   local prev=${words[CURRENT - 1]}
   if ((CURRENT > 2)) && [[ $prev == -?* ]]; then
-    value=$(_jobop_value "$path" "$prev")
+    value=$(_jobop_value "$at" "$prev")
     if [[ -n $value ]]; then
       _jobop_complete_value "$value" "$cur"
       return
     fi
   fi
   if [[ $cur == -* ]]; then
-    values=(${=$(_jobop_flags "$path")})
+    values=(${=$(_jobop_flags "$at")})
     compadd -a values
     return
   fi
-  if [[ -n $(_jobop_subcommands "$path") ]] && ((positional == 0)); then
-    values=(${(f)"$(_jobop_subcommand_menu "$path")"})
+  if [[ -n $(_jobop_subcommands "$at") ]] && ((positional == 0)); then
+    values=(${(f)"$(_jobop_subcommand_menu "$at")"})
     _describe -t commands 'jobop command' values
     return
   fi
-  _jobop_complete_value "$(_jobop_positional "$path" "$positional")" "$cur"
+  _jobop_complete_value "$(_jobop_positional "$at" "$positional")" "$cur"
 }
 
 _jobop "$@"
