@@ -186,9 +186,10 @@ void setup_backoff_sim_command(CLI::App& app, Globals& /*globals*/) {
   }
   opts->seed_option =
     sub->add_option("--seed", opts->seed, "Seed of the jitter (default: random, and printed)");
-  opts->trace_option = sub->add_option("--trace", opts->trace_path,
-                                       "Replay a JSON Lines trace from FILE, or - for stdin")
-                        ->type_name("FILE");
+  opts->trace_option = sub
+                         ->add_option("--trace", opts->trace_path,
+                                      "Replay a JSON Lines trace from FILE, or - for stdin")
+                         ->type_name("FILE");
   opts->uptime_option = sub->add_option(
     "--uptime", opts->uptime, "Failure model: each start runs this long, then fails (0: at once)");
   auto* runs = sub->add_option("--runs", opts->runs, "Failure model: jobs to simulate")

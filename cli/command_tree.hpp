@@ -12,11 +12,11 @@ namespace jobop::cli {
 
 // What a value of an option or positional is, for completion.
 enum class ValueKind {
-  none,    // a flag: no value
-  word,    // free text: nothing to offer
-  file,    // a path
-  choice,  // one of `OptionSpec::choices`
-  job_id,  // a job id of the metastore
+  none,   // a flag: no value
+  word,   // free text: nothing to offer
+  file,   // a path
+  choice, // one of `OptionSpec::choices`
+  job_id, // a job id of the metastore
 };
 
 // One flag, option or positional argument.
@@ -27,7 +27,7 @@ struct OptionSpec {
   std::string value_name;               // "TEXT", "FILE", ... ("" for a flag)
   std::string description;
   std::string default_value;
-  std::string env;                      // the environment variable it reads, if any
+  std::string env; // the environment variable it reads, if any
   ValueKind kind = ValueKind::none;
   std::vector<std::string> choices;
   bool required = false;
@@ -36,10 +36,10 @@ struct OptionSpec {
 
 // One command: the root, a subcommand or a nested one ("job put").
 struct CommandSpec {
-  std::string name;             // "put"
+  std::string name;              // "put"
   std::vector<std::string> path; // {"job", "put"} (empty for the root)
   std::string description;
-  std::string footer;           // examples
+  std::string footer;                  // examples
   std::vector<OptionSpec> options;     // flags and options, in definition order
   std::vector<OptionSpec> positionals; // in order
   std::vector<CommandSpec> subcommands;

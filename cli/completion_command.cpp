@@ -11,7 +11,8 @@ namespace jobop::cli {
 
 namespace {
 
-constexpr const char* k_completion_examples = R"(Install (or see README: the package installs all three):
+constexpr const char* k_completion_examples =
+  R"(Install (or see README: the package installs all three):
   bash: jobop completion bash > ~/.local/share/bash-completion/completions/jobop
   zsh:  jobop completion zsh > ~/.zfunc/_jobop   # with fpath=(~/.zfunc $fpath) before compinit
   fish: jobop completion fish > ~/.config/fish/completions/jobop.fish

@@ -15,10 +15,9 @@ void collect(const CommandSpec& command, std::vector<const OptionSpec*> inherite
     entry.flags.push_back(&option);
   }
   for (const auto* option : inherited) {
-    const bool hidden = std::any_of(command.options.begin(), command.options.end(),
-                                    [option](const OptionSpec& own) {
-                                      return own.long_names == option->long_names;
-                                    });
+    const bool hidden =
+      std::any_of(command.options.begin(), command.options.end(),
+                  [option](const OptionSpec& own) { return own.long_names == option->long_names; });
     if (!hidden) {
       entry.flags.push_back(option);
     }

@@ -30,9 +30,8 @@ public:
       return footer;
     }
     // make_group starts with a blank line; make_help already ends with one.
-    const std::string group =
-      make_group("Global options (before or after the command; see `jobop --help`)", false,
-                 globals);
+    const std::string group = make_group(
+      "Global options (before or after the command; see `jobop --help`)", false, globals);
     return group.substr(1) + (footer.empty() ? "" : "\n" + footer);
   }
 };
@@ -44,9 +43,9 @@ void install_help_formatter(CLI::App& app) {
 }
 
 std::string help_text(const CLI::App& command) {
-  const std::string name =
-    command.get_parent() == nullptr ? command.get_name()
-                                    : command_path(*command.get_parent()) + " " + command.get_name();
+  const std::string name = command.get_parent() == nullptr
+                             ? command.get_name()
+                             : command_path(*command.get_parent()) + " " + command.get_name();
   return command.get_formatter()->make_help(&command, name, CLI::AppFormatMode::Normal);
 }
 

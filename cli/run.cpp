@@ -66,12 +66,14 @@ int run(int argc, char** argv) {
     ->type_name("PATH|URL")
     ->each([&globals](const std::string&) { globals.db_from_flag = true; })
     ->capture_default_str();
-  app.add_option("--engine-config", globals.engine_config,
-                 "The engine's server-master TOML: use its [framework-meta] metastore (not "
-                 "with --db)")
+  app
+    .add_option("--engine-config", globals.engine_config,
+                "The engine's server-master TOML: use its [framework-meta] metastore (not "
+                "with --db)")
     ->type_name("FILE");
-  app.add_option("--password-file", globals.password_file,
-                 "File holding the MySQL password (must not be readable by group or others)")
+  app
+    .add_option("--password-file", globals.password_file,
+                "File holding the MySQL password (must not be readable by group or others)")
     ->type_name("FILE");
   app
     .add_option("--busy-timeout", globals.busy_timeout,

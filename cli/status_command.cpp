@@ -2,9 +2,9 @@
 
 #include <cli/command_support.hpp>
 #include <cli/command_tree.hpp>
-#include <cli/value_names.hpp>
 #include <cli/diagnostics.hpp>
 #include <cli/output.hpp>
+#include <cli/value_names.hpp>
 #include <jobop/model/codes.hpp>
 #include <jobop/model/job_id.hpp>
 #include <jobop/status/records_json.hpp>

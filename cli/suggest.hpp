@@ -18,7 +18,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 // Return the candidate nearest to `word`, or nothing when none is near enough
 // to be what was meant: within a third of the word's length (at least one
 // step), or a candidate that `word` (two characters or more) begins.
-std::optional<std::string> nearest(std::string_view word, const std::vector<std::string>& candidates);
+std::optional<std::string> nearest(std::string_view word,
+                                   const std::vector<std::string>& candidates);
 
 // A suggestion for one argument the parser did not expect.
 struct Suggestion {

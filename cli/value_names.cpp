@@ -57,8 +57,8 @@ std::vector<std::string> op_names() {
 std::vector<std::string> job_type_names() {
   using model::JobType;
   std::vector<std::string> names;
-  for (auto type : {JobType::job_manager, JobType::cvs_demo, JobType::fake_job, JobType::dm,
-                    JobType::cdc}) {
+  for (auto type :
+       {JobType::job_manager, JobType::cvs_demo, JobType::fake_job, JobType::dm, JobType::cdc}) {
     names.emplace_back(model::job_type_name(type));
   }
   return names;

@@ -94,12 +94,12 @@ TEST_CASE("a mistyped subcommand gets the nearest one, exit 2") {
     std::string suggestion;
   };
   const std::vector<Case> cases = {
-    {{"stauts"}, "stauts", "status"},          // two letters swapped
-    {{"cancle", "a"}, "cancle", "cancel"},     // swapped, with an argument after
-    {{"canc"}, "canc", "cancel"},              // a beginning
-    {{"job", "pt", "x"}, "pt", "put"},         // a nested one
+    {{"stauts"}, "stauts", "status"},      // two letters swapped
+    {{"cancle", "a"}, "cancle", "cancel"}, // swapped, with an argument after
+    {{"canc"}, "canc", "cancel"},          // a beginning
+    {{"job", "pt", "x"}, "pt", "put"},     // a nested one
     {{"job", "set-stat"}, "set-stat", "set-state"},
-    {{"help", "stauts"}, "stauts", "status"},  // help of a mistyped command
+    {{"help", "stauts"}, "stauts", "status"}, // help of a mistyped command
     {{"completoin", "bash"}, "completoin", "completion"},
   };
   for (const auto& c : cases) {
@@ -127,7 +127,7 @@ TEST_CASE("a mistyped flag gets the nearest flag of its command or a global one,
     {{"cancel", "--dry-rn", "a"}, "--dry-run"},
     {{"tick", "--routr", "none"}, "--router"},
     {{"tick", "--routr=none"}, "--router"},
-    {{"status", "--dbb", "x.db"}, "--db"},          // a global flag after the command
+    {{"status", "--dbb", "x.db"}, "--db"}, // a global flag after the command
     {{"--engine-conf", "x.toml", "status"}, "--engine-config"},
     {{"job", "put", "x", "--typ", "CDC", "--state", "running"}, "--type"},
   };
