@@ -10,7 +10,7 @@ check_eq "the build's page is the binary's" "$("$jobop" help --man)" "$(cat "$pa
 check_eq "groff -man -ww: no warnings" "" "$(groff -man -ww -z "$page" 2>&1)"
 check_eq "groff -man -ww -Tutf8: no warnings" "" "$(groff -man -ww -Tutf8 "$page" 2>&1 >/dev/null)"
 # One line of words: what wraps where does not matter here.
-rendered=$(MANWIDTH=100 man -l "$page" 2>"$work/man.err" | col -b | tr -s ' \n' '  ')
+rendered=$(MANWIDTH=100 man -l "$page" 2>"$work/man.err" | col -b | tr -s '[:space:]' ' ')
 check_eq "man -l: nothing on stderr" "" "$(cat "$work/man.err")"
 for section in NAME SYNOPSIS DESCRIPTION "GLOBAL OPTIONS" COMMANDS ENVIRONMENT "EXIT STATUS"; do
   check_contains "section $section" "$section" "$rendered"
