@@ -55,8 +55,9 @@ TEST_CASE("a bare jobop prints the help on stdout and exits 0") {
 }
 
 TEST_CASE("jobop help CMD prints what CMD --help prints, nested commands too") {
-  for (const std::vector<std::string> command :
-       {std::vector<std::string>{"cancel"}, {"job", "put"}, {"completion"}}) {
+  const std::vector<std::vector<std::string>> commands = {
+    {"cancel"}, {"job", "put"}, {"completion"}};
+  for (const auto& command : commands) {
     auto help_args = command;
     help_args.insert(help_args.begin(), "help");
     auto flag_args = command;
