@@ -2,7 +2,9 @@
 
 #include <cli/audit_actor.hpp>
 #include <cli/command_support.hpp>
+#include <cli/command_tree.hpp>
 #include <cli/output.hpp>
+#include <cli/value_names.hpp>
 #include <jobop/core/exceptions.hpp>
 #include <jobop/model/codes.hpp>
 #include <jobop/model/job_id.hpp>
@@ -137,11 +139,13 @@ void setup_job_command(CLI::App& app, Globals& globals) {
   put
     ->add_option("--type", flags->type,
                  "JobManager, CVSDemo, FakeJob, DM, CDC (any case, - and _ ignored) or 1-5")
-    ->required();
+    ->required()
+    ->check(completion_values(job_type_names()));
   put
     ->add_option("--state", flags->state,
                  "created|running|finished|canceled|failed, uninit|init|stopped, or 1-5")
-    ->required();
+    ->required()
+    ->check(completion_values(job_state_names()));
   put->add_option("--project", flags->project, "Project id")->capture_default_str();
   put->add_option("--node", flags->node, "Node id of the job's master");
   put->add_option("--address", flags->address, "Address of the job's master");
@@ -165,7 +169,8 @@ void setup_job_command(CLI::App& app, Globals& globals) {
   set_state
     ->add_option("STATE", flags->state,
                  "created|running|finished|canceled|failed, uninit|init|stopped, or 1-5")
-    ->required();
+    ->required()
+    ->check(completion_values(job_state_names()));
   set_state->add_option("--error", flags->error, "Error message to record");
   set_state->add_option("--reason", flags->reason, "Why (never blank); kept in the audit trail");
   set_state->callback([flags, &globals] { run_set_state(*flags, globals); });

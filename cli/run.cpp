@@ -3,6 +3,8 @@
 #include <cli/commands.hpp>
 #include <cli/diagnostics.hpp>
 #include <cli/terminal_options.hpp>
+#include <cli/help.hpp>
+#include <cli/suggest.hpp>
 #include <jobop/core/exceptions.hpp>
 #include <jobop/store/open.hpp>
 
@@ -24,9 +26,15 @@ constexpr const char* k_description =
   "Exit codes: 0 success, 1 internal error, 2 usage, 3 job not found, 4 conflict,\n"
   "5 metastore unavailable, 6 deadline passed, 7 output lost (stdout full or closed).";
 
-// CLI11 reports its own parse errors as text; jobop speaks JSON on stderr.
-int report_parse_error(const CLI::ParseError& e) {
-  write_diagnostic(std::cerr, "error", "usage", e.what());
+// CLI11 reports its own parse errors as text; jobop speaks JSON on stderr,
+// with the nearest name for a mistyped command or flag.
+int report_parse_error(const CLI::App& app, const CLI::ParseError& e) {
+  if (const auto suggestion = suggest_for(app)) {
+    write_diagnostic(std::cerr, "error", "usage", suggestion->message,
+                     {{"argument", suggestion->argument}, {"suggestion", suggestion->suggestion}});
+  } else {
+    write_diagnostic(std::cerr, "error", "usage", e.what());
+  }
   return core::to_int(core::ExitCode::usage);
 }
 
@@ -42,6 +50,7 @@ int run(int argc, char** argv) {
   globals.args.assign(argv + (argc > 0 ? 1 : 0), argv + argc);
 
   CLI::App app{k_description, "jobop"};
+  install_help_formatter(app);
   app.set_version_flag(
     "--version", std::string("jobop ") + JOBOP_VERSION + " (commit " + JOBOP_COMMIT + ", " +
                    JOBOP_BUILD_TYPE + ")\n" + "commit: " + JOBOP_COMMIT +
@@ -58,13 +67,18 @@ int run(int argc, char** argv) {
                 "The metastore: an SQLite file, or mysql://USER@HOST[:PORT]/SCHEMA[?PARAMS] "
                 "for MySQL, MariaDB or TiDB (env JOBOP_DB; password from JOBOP_DB_PASSWORD or "
                 "--password-file)")
+    ->type_name("PATH|URL")
     ->each([&globals](const std::string&) { globals.db_from_flag = true; })
     ->capture_default_str();
-  app.add_option("--engine-config", globals.engine_config,
-                 "The engine's server-master TOML: use its [framework-meta] metastore (not "
-                 "with --db)");
-  app.add_option("--password-file", globals.password_file,
-                 "File holding the MySQL password (must not be readable by group or others)");
+  app
+    .add_option("--engine-config", globals.engine_config,
+                "The engine's server-master TOML: use its [framework-meta] metastore (not "
+                "with --db)")
+    ->type_name("FILE");
+  app
+    .add_option("--password-file", globals.password_file,
+                "File holding the MySQL password (must not be readable by group or others)")
+    ->type_name("FILE");
   app
     .add_option("--busy-timeout", globals.busy_timeout,
                 "How long to wait for another writer of the metastore (Go duration)")
@@ -78,11 +92,13 @@ int run(int argc, char** argv) {
   setup_tick_command(app, globals);
   setup_history_command(app, globals);
   setup_backoff_sim_command(app, globals);
+  setup_completion_command(app, globals);
+  setup_help_command(app); // last: it completes the commands above
 
   try {
     app.parse(argc, argv);
     if (app.get_subcommands().empty()) {
-      throw core::UsageError("usage", "a subcommand is required; run `jobop --help` for the list");
+      std::cout << help_text(app) << std::flush; // a bare `jobop` is asking for help
     }
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
@@ -91,7 +107,7 @@ int run(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    return report_parse_error(e);
+    return report_parse_error(app, e);
   } catch (const core::Error& e) {
     write_diagnostic(std::cerr, "error", e.code(), e.what(), e.details());
     // With several jobs the exit code is the first failure's: a job that

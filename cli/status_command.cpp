@@ -1,9 +1,11 @@
 #include <cli/commands.hpp>
 
 #include <cli/command_support.hpp>
+#include <cli/command_tree.hpp>
 #include <cli/diagnostics.hpp>
 #include <cli/output.hpp>
 #include <cli/table_options.hpp>
+#include <cli/value_names.hpp>
 #include <jobop/model/codes.hpp>
 #include <jobop/model/job_id.hpp>
 #include <jobop/status/records_json.hpp>
@@ -150,13 +152,17 @@ void setup_status_command(CLI::App& app, Globals& globals) {
     ->add_option("--state", flags->states,
                  "Only jobs in these states: created, running, canceling, finished, canceled, "
                  "failed (engine names and numbers too); repeat or comma-separate")
-    ->delimiter(',');
+    ->delimiter(',')
+    ->check(completion_values(user_state_names()));
   command
     ->add_option("--op", flags->ops,
                  "Only jobs whose op is one of: none, noop, canceling, canceled")
-    ->delimiter(',');
+    ->delimiter(',')
+    ->check(completion_values(op_names()));
   command->add_option("--project", flags->projects, "Only jobs of these projects")->delimiter(',');
-  command->add_option("--type", flags->types, "Only jobs of these types")->delimiter(',');
+  command->add_option("--type", flags->types, "Only jobs of these types")
+    ->delimiter(',')
+    ->check(completion_values(job_type_names()));
   command
     ->add_option("--stuck-after", flags->stuck_after,
                  "A job canceling for this long looks stuck (field `stuck`)")

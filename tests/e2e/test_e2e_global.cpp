@@ -36,11 +36,6 @@ TEST_CASE("an unknown flag is a usage error reported as one JSON line on stderr"
   CHECK(line.at("message").get<std::string>().find("no-such-flag") != std::string::npos);
 }
 
-TEST_CASE("no subcommand is a usage error") {
-  const auto r = run_jobop({});
-  CHECK(r.exit_code == 2);
-  CHECK(nlohmann::json::parse(r.err).at("message").get<std::string>().find("subcommand") !=
-        std::string::npos);
-}
+// A bare `jobop` prints the help and exits 0 (test_e2e_help.cpp).
 
 TEST_SUITE_END();
