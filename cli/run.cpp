@@ -82,7 +82,8 @@ int run(int argc, char** argv) {
   app
     .add_option("--busy-timeout", globals.busy_timeout,
                 "How long to wait for another writer of the metastore (Go duration)")
-    ->capture_default_str();
+    ->capture_default_str()
+    ->type_name("DURATION");
   add_terminal_options(app, globals);
 
   setup_init_command(app, globals);

@@ -23,7 +23,7 @@ complete_line() { # the words of a command line, the last one being completed
 
 check_eq "registered for jobop" "complete -F _jobop jobop" "$(complete -p jobop)"
 check_eq "a subcommand" "status" "$(complete_line jobop st)"
-check_eq "every subcommand" "backoff-sim cancel completion help init job status tick" \
+check_eq "every subcommand" "backoff-sim cancel completion help history init job status tick" \
   "$(complete_line jobop '')"
 check_eq "a nested subcommand" "set-state" "$(complete_line jobop job s)"
 check_eq "a flag" "--wait" "$(complete_line jobop cancel --wa)"
@@ -40,7 +40,7 @@ check_eq "state names" "canceled canceling" "$(complete_line jobop status --stat
 check_eq "states a row can hold" "canceled created failed finished init running stopped uninit" \
   "$(complete_line jobop job set-state alpha-1 '')"
 check_eq "routers" "exec none outbox" "$(complete_line jobop tick --router '')"
-check_eq "formats" "json jsonl table" "$(complete_line jobop status -o '')"
+check_eq "formats" "json jsonl table wide" "$(complete_line jobop status -o '')"
 check_eq "shells" "bash fish zsh" "$(complete_line jobop completion '')"
 touch "$work/policy.toml"
 check_eq "a file" "$work/policy.toml" "$(complete_line jobop backoff-sim --config "$work/pol")"
