@@ -2,9 +2,9 @@
 
 #include <cli/commands.hpp>
 #include <cli/diagnostics.hpp>
-#include <cli/terminal_options.hpp>
 #include <cli/help.hpp>
 #include <cli/suggest.hpp>
+#include <cli/terminal_options.hpp>
 #include <jobop/core/exceptions.hpp>
 #include <jobop/store/open.hpp>
 

@@ -1,9 +1,9 @@
 #pragma once
 
 #include <jobop/core/clock.hpp>
-#include <jobop/time/timestamp.hpp>
 #include <jobop/model/codes.hpp>
 #include <jobop/model/records.hpp>
+#include <jobop/time/timestamp.hpp>
 
 #include <cstdint>
 #include <optional>
