@@ -2,6 +2,7 @@
 
 #include <cli/command_support.hpp>
 #include <cli/output.hpp>
+#include <cli/table_options.hpp>
 #include <jobop/core/exceptions.hpp>
 #include <jobop/model/job_id.hpp>
 #include <jobop/status/records_json.hpp>
@@ -24,14 +25,22 @@ constexpr const char* k_history_examples = R"(Examples:
 struct HistoryFlags {
   std::vector<std::string> ids;
   std::string since;
-  std::string output = "json";
+  RecordOutputFlags output;
 };
 
+// Priorities: at 80 columns a person sees when (as an age), who, what and
+// to which job; wider terminals add the states, the reason and the host.
 const std::vector<Column>& history_columns() {
-  static const std::vector<Column> columns = {
-    {"SEQ", "/seq"},           {"AT", "/at"},         {"ACTOR", "/actor"},
-    {"ACTION", "/action"},     {"ID", "/id"},         {"BEFORE", "/before/state"},
-    {"AFTER", "/after/state"}, {"REASON", "/reason"}, {"HOST", "/host"}};
+  static const std::vector<Column> columns = {{"SEQ", "/seq", 7},
+                                              {"AGE", "/at", 0, CellKind::age},
+                                              {"ACTOR", "/actor", 0},
+                                              {"ACTION", "/action", 0},
+                                              {"ID", "/id", 0},
+                                              {"BEFORE", "/before/state", 4},
+                                              {"AFTER", "/after/state", 3},
+                                              {"REASON", "/reason", 1, CellKind::text, true},
+                                              {"AT", "/at", 6},
+                                              {"HOST", "/host", 5}};
   return columns;
 }
 
@@ -68,11 +77,10 @@ void run_history(const HistoryFlags& flags, const Globals& globals) {
   if (!flags.since.empty()) {
     filter.since = since_instant(flags.since, globals.clock->now());
   }
-  const auto format = parse_output_format(flags.output);
   const auto opened = open_store(globals, store::OpenMode::read_only);
   store::Metastore& store = *opened;
-  auto writer = make_record_writer(format, std::cout, "entries", history_columns(),
-                                   format == OutputFormat::table && stdout_wants_colour());
+  auto writer = make_command_writer(
+    flags.output, globals, {"entries", history_columns(), globals.clock->now(), false, {}});
   std::size_t count = 0;
   store.for_each_audit_entry(filter, [&](const model::AuditEntry& entry) {
     ++count;
@@ -93,7 +101,7 @@ void setup_history_command(CLI::App& app, Globals& globals) {
   command->add_option("--since", flags->since,
                       "Only entries at or after this: a Go duration back from now (24h) or a "
                       "date or time (2024-05-01, 2024-05-01T12:00:00Z)");
-  add_output_option(*command, flags->output);
+  add_record_output_options(*command, flags->output);
   command->callback([flags, &globals] { run_history(*flags, globals); });
 }
 

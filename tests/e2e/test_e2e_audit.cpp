@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <pwd.h>
+#include <sstream>
 #include <unistd.h>
 
 using jobop::test::json_lines;
@@ -207,6 +208,19 @@ TEST_CASE("history filters by time and prints every format") {
   const auto table = store.run({"history", "-o", "table"});
   CHECK(table.exit_code == 0);
   CHECK(table.out.find("ACTION") != std::string::npos);
+  // Tables as every command's: ages, fitted (no terminal: COLUMNS, else 80),
+  // -o wide with every column, --sort-by checked.
+  CHECK(table.out.find("AGE") != std::string::npos);
+  std::istringstream rows(table.out);
+  for (std::string line; std::getline(rows, line);) {
+    CHECK(line.size() <= 80);
+  }
+  const auto wide = store.run({"history", "-o", "wide", "--sort-by", "seq"});
+  CHECK(wide.exit_code == 0);
+  CHECK(wide.out.find("HOST") != std::string::npos);
+  const auto unsorted = store.run({"history", "--sort-by", "nope"});
+  CHECK(unsorted.exit_code == 2);
+  CHECK(nlohmann::json::parse(unsorted.err).at("code") == "input.bad_sort_field");
   for (const char* bad : {"yesterday", "30", "-1h"}) {
     CAPTURE(bad);
     const auto r = store.run({"history", std::string("--since=") + bad});
