@@ -5,6 +5,7 @@
 #include <jobop/time/go_duration.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 
 namespace jobop::cli {
@@ -22,7 +23,40 @@ CLI::Validator go_duration_validator(bool positive) {
         return e.what();
       }
     },
-    "DURATION");
+    // No description: help would print TEXT:DURATION; name_value_kinds
+    // turns the option's value name into DURATION by this name.
+    "", "DURATION");
+}
+
+void name_value_kinds(CLI::App& app) {
+  for (CLI::Option* option : app.get_options()) {
+    if (option->get_items_expected_max() == 0 || option->get_type_name().rfind("TEXT", 0) != 0) {
+      continue;
+    }
+    const std::string type = option->get_type_name();
+    if (!option->get_positional() && type.rfind("TEXT:{", 0) == 0) {
+      // One of a set ({json,jsonl,...}): name the kind, the set follows.
+      std::string name = option->get_lnames().empty() ? "WORD" : option->get_lnames().front();
+      name = name == "output" ? "FORMAT" : name;
+      std::transform(name.begin(), name.end(), name.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+      option->type_name(name);
+      continue;
+    }
+    for (int i = 0;; ++i) {
+      try {
+        if (option->get_validator(i)->get_name() == "DURATION") {
+          option->type_name("DURATION");
+          break;
+        }
+      } catch (const CLI::OptionNotFound&) {
+        break;
+      }
+    }
+  }
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+    name_value_kinds(*sub);
+  }
 }
 
 core::Nanos duration_flag(const std::string& text) {

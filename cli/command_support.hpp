@@ -20,6 +20,11 @@ namespace jobop::cli {
 // with `positive`, zero and negative durations are refused too.
 CLI::Validator go_duration_validator(bool positive = true);
 
+// Name the values of the options of `app` and its subcommands for help, the
+// man page and completion, where CLI11 would say TEXT: DURATION for a Go
+// duration, the option's name for one of a set (ROUTER, FORMAT for -o).
+void name_value_kinds(CLI::App& app);
+
 // Return the Go duration `text` of a flag already checked by
 // go_duration_validator.
 core::Nanos duration_flag(const std::string& text);

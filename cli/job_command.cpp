@@ -150,7 +150,8 @@ void setup_job_command(CLI::App& app, Globals& globals) {
   put->add_option("--node", flags->node, "Node id of the job's master");
   put->add_option("--address", flags->address, "Address of the job's master");
   put->add_option("--epoch", flags->epoch, "Epoch of the job's master (0 to 2^63-1)")
-    ->capture_default_str();
+    ->capture_default_str()
+    ->type_name("N");
   put->add_option("--error", flags->error, "Error message");
   put->add_option("--config", flags->config,
                   "The config blob (may hold credentials; redacted in the audit trail)");

@@ -1,5 +1,6 @@
 #include <cli/run.hpp>
 
+#include <cli/command_support.hpp>
 #include <cli/commands.hpp>
 #include <cli/diagnostics.hpp>
 #include <cli/help.hpp>
@@ -94,6 +95,7 @@ int run(int argc, char** argv) {
   setup_history_command(app, globals);
   setup_backoff_sim_command(app, globals);
   setup_completion_command(app, globals);
+  name_value_kinds(app);
   setup_help_command(app); // last: it completes the commands above
 
   try {
