@@ -12,6 +12,14 @@ namespace jobop::backoff {
 
 namespace {
 
+// A label's time, rounded as Go's d.Round(time.Second) for a minute or more
+// (a person reads "27m11s", not "27m11.184316666s"), to the millisecond below.
+std::string label_duration(core::Nanos d) {
+  const core::Nanos unit = d >= 60 * core::k_second ? core::k_second : core::k_second / 1000;
+  const core::Nanos rounded = d / unit * unit + (d % unit * 2 >= unit ? unit : 0);
+  return time::format_go_duration(rounded);
+}
+
 using time::format_go_duration;
 
 constexpr double k_width = 860;
@@ -261,14 +269,14 @@ std::string schedule_svg(const BackoffConfig& config, const Schedule& schedule) 
     svg.text(x + 5, y0 + 14,
              "cap " + format_go_duration(config.max_interval) + " reached at retry " +
                std::to_string(*schedule.attempts_to_max_interval) + ", after " +
-               format_go_duration(*schedule.time_to_max_interval),
+               label_duration(*schedule.time_to_max_interval),
              "start", 12, "normal", "#2e7d32");
   }
   const double xt = x_of(static_cast<double>(n));
   svg.line(xt, y0, xt, base, "#c62828", 1.5, "2,3");
   svg.text(xt - 5, y0 + 32,
            "terminated at failure " + std::to_string(config.max_try_time) + ", after " +
-             format_go_duration(schedule.time_to_terminate),
+             label_duration(schedule.time_to_terminate),
            "end", 12, "normal", "#c62828");
   svg.text(k_left, height - 10,
            "Nominal interval (blue) and its jitter band; cumulative nominal wait (orange). "
@@ -346,7 +354,7 @@ std::string failure_model_svg(const BackoffConfig& config, const std::vector<Upt
       }
     }
     if (hi == lo) {
-      svg.text(k_left, base + 18, format_go_duration(lo), "start", 11);
+      svg.text(k_left, base + 18, label_duration(lo), "start", 11);
     }
     svg.text(k_left + plot_width / 2, base + 36, "time to terminate (Go durations)", "middle");
     const auto& q = *result.time_to_terminate;
@@ -357,7 +365,7 @@ std::string failure_model_svg(const BackoffConfig& config, const std::vector<Upt
       const double x = x_of(marks[i].second);
       svg.line(x, top_y, x, base, colours[i], 1.5, "5,3");
       svg.text(x + 4, top_y + 12 + 14 * i,
-               std::string(marks[i].first) + " " + format_go_duration(marks[i].second), "start", 11,
+               std::string(marks[i].first) + " " + label_duration(marks[i].second), "start", 11,
                "normal", colours[i]);
     }
     y0 += panel;
