@@ -3,6 +3,7 @@
 #include <jobop/store/mysql/mysql_metastore.hpp>
 
 #include <jobop/core/exceptions.hpp>
+#include <jobop/store/audit_layout.hpp>
 #include <jobop/store/mysql/row.hpp>
 
 #include <bit>
@@ -19,27 +20,6 @@ constexpr int k_audit_params = 16;
 
 // The most ids one history query binds (the protocol's limit is 65,535).
 constexpr std::size_t k_max_history_ids = 60000;
-
-void bind_snapshot(Statement& stmt, int first, const std::optional<model::JobSnapshot>& snapshot) {
-  if (!snapshot) {
-    stmt.bind_null(first).bind_null(first + 1).bind_null(first + 2);
-    return;
-  }
-  stmt.bind(first, static_cast<std::int64_t>(snapshot->state))
-    .bind(first + 1, static_cast<std::int64_t>(snapshot->op))
-    .bind(first + 2, snapshot->error_message);
-}
-
-std::optional<model::JobSnapshot> read_snapshot(const Statement& stmt, int first) {
-  if (stmt.is_null(first)) {
-    return std::nullopt;
-  }
-  model::JobSnapshot snapshot;
-  snapshot.state = static_cast<model::JobState>(stmt.column_int(first));
-  snapshot.op = static_cast<model::OpStatus>(stmt.column_int(first + 1));
-  snapshot.error_message = stmt.column_optional_text(first + 2);
-  return snapshot;
-}
 
 } // namespace
 

@@ -1,5 +1,6 @@
 // The audit trail: appending entries in the operator's transactions and
 // reading them for `history`.
+#include <jobop/store/audit_layout.hpp>
 #include <jobop/store/sqlite/sqlite_metastore.hpp>
 
 #include <nlohmann/json.hpp>
@@ -7,32 +8,6 @@
 #include <string>
 
 namespace jobop::store::sqlite {
-
-namespace {
-
-// Bind the three columns of `snapshot` from parameter `first` on.
-void bind_snapshot(Statement& stmt, int first, const std::optional<model::JobSnapshot>& snapshot) {
-  if (!snapshot) {
-    stmt.bind_null(first).bind_null(first + 1).bind_null(first + 2);
-    return;
-  }
-  stmt.bind(first, static_cast<std::int64_t>(snapshot->state))
-    .bind(first + 1, static_cast<std::int64_t>(snapshot->op))
-    .bind(first + 2, snapshot->error_message);
-}
-
-std::optional<model::JobSnapshot> read_snapshot(const Statement& stmt, int first) {
-  if (stmt.is_null(first)) {
-    return std::nullopt;
-  }
-  model::JobSnapshot snapshot;
-  snapshot.state = static_cast<model::JobState>(stmt.column_int(first));
-  snapshot.op = static_cast<model::OpStatus>(stmt.column_int(first + 1));
-  snapshot.error_message = stmt.column_optional_text(first + 2);
-  return snapshot;
-}
-
-} // namespace
 
 void SqliteMetastore::append_audit(const std::vector<model::AuditEntry>& entries,
                                    core::UnixNanos now) {
