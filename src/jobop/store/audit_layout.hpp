@@ -36,4 +36,24 @@ std::optional<model::JobSnapshot> read_snapshot(const Statement& stmt, int first
   return snapshot;
 }
 
+// Read an audit entry selected as seq_id, at, actor, login, sudo_user, host,
+// tty, args, job_id, action, reason and the two snapshots. `Row` as in
+// row_layout.hpp.
+template <typename Row>
+void read_audit_entry(const Row& row, model::AuditEntry& entry) {
+  entry.seq_id = row.column_int(0);
+  entry.at = row.column_timestamp(1);
+  entry.actor.name = row.column_text(2);
+  entry.actor.login = row.column_text(3);
+  entry.actor.sudo_user = row.column_optional_text(4);
+  entry.actor.host = row.column_text(5);
+  entry.actor.tty = row.column_optional_text(6);
+  entry.actor.args = row.column_text(7);
+  entry.job_id = row.column_text(8);
+  entry.action = row.column_text(9);
+  entry.reason = row.column_optional_text(10);
+  entry.before = read_snapshot(row, 11);
+  entry.after = read_snapshot(row, 14);
+}
+
 } // namespace jobop::store

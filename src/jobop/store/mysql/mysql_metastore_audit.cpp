@@ -91,19 +91,7 @@ void MysqlMetastore::stream_audit(const std::vector<std::string>& ids,
   const Row row(stmt, m_conn.zone());
   model::AuditEntry entry;
   while (stmt.fetch()) {
-    entry.seq_id = stmt.column_int(0);
-    entry.at = row.column_timestamp(1);
-    entry.actor.name = stmt.column_text(2);
-    entry.actor.login = stmt.column_text(3);
-    entry.actor.sudo_user = stmt.column_optional_text(4);
-    entry.actor.host = stmt.column_text(5);
-    entry.actor.tty = stmt.column_optional_text(6);
-    entry.actor.args = stmt.column_text(7);
-    entry.job_id = stmt.column_text(8);
-    entry.action = stmt.column_text(9);
-    entry.reason = stmt.column_optional_text(10);
-    entry.before = read_snapshot(stmt, 11);
-    entry.after = read_snapshot(stmt, 14);
+    read_audit_entry(row, entry);
     on_entry(entry);
   }
 }
