@@ -25,6 +25,9 @@ function __jobop_walk
         end
         switch $token
             case '--*=*'
+                if contains -- (string split -m 1 = -- $token)[1] --db --engine-config --password-file --busy-timeout
+                    set -a store $token
+                end
                 continue
             case '-?*'
                 if contains -- $token (__jobop_value_flags $path)

@@ -55,8 +55,10 @@ inline const std::vector<std::string>& store_flags() {
   return flags;
 }
 
-// Return the POSIX functions bash and zsh share: `_jobop_subcommands PATH`,
-// `_jobop_flags PATH`, `_jobop_value PATH FLAG`, `_jobop_positional PATH N`.
+// Return the functions bash and zsh share: `_jobop_subcommands PATH`,
+// `_jobop_flags PATH`, `_jobop_value PATH FLAG`, `_jobop_positional PATH N`
+// `_jobop_walk WORD...`, which reads the command line before the cursor, and
+// `_jobop_ids PREFIX`.
 std::string shared_functions(const CommandSpec& root);
 
 } // namespace completion

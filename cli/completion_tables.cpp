@@ -7,6 +7,55 @@ namespace jobop::cli::completion {
 
 namespace {
 
+// Read by bash and zsh alike. The words arrive as arguments, so neither
+// shell's way of holding the command line (COMP_WORDS from 0, words from 1)
+// matters here. It sets the caller's locals, which both shells let a
+// function see.
+constexpr const char* k_line_functions = R"SH(
+# Walk the words before the cursor ($@, without the program): set the
+# caller's `at` (the command path), `positional` (how many positionals so
+# far) and `_jobop_store` (the metastore flags with their values, to pass on
+# to `jobop __job-ids`).
+_jobop_walk() {
+  local word value
+  at=""
+  positional=0
+  _jobop_store=()
+  while (($#)); do
+    word=$1
+    shift
+    case $word in
+      --*=*)
+        case " $_jobop_store_flags " in
+          *" ${word%%=*} "*) _jobop_store+=("$word") ;;
+        esac
+        continue ;;
+      -?*)
+        value=$(_jobop_value "$at" "$word")
+        if [[ -n $value ]] && (($#)); then
+          case " $_jobop_store_flags " in
+            *" $word "*) _jobop_store+=("$word" "$1") ;;
+          esac
+          shift
+        fi
+        continue ;;
+    esac
+    if ((positional == 0)) && [[ " $(_jobop_subcommands "$at") " == *" $word "* ]]; then
+      at=${at:+$at }$word
+    else
+      ((positional++))
+    fi
+  done
+  return 0
+}
+
+# Print the job ids that begin with $1, from the metastore the command line
+# names (_jobop_store, set by _jobop_walk, or JOBOP_DB).
+_jobop_ids() {
+  "${_jobop_program:-jobop}" "${_jobop_store[@]}" __job-ids -- "$1" 2>/dev/null
+}
+)SH";
+
 void collect(const CommandSpec& command, std::vector<const OptionSpec*> inherited,
              std::vector<Entry>& out) {
   Entry entry{&command, join_path(command.path), {}};
@@ -187,6 +236,13 @@ std::string shared_functions(const CommandSpec& root) {
     }
   }
   out << "  esac\n}\n";
+
+  std::string store;
+  for (const auto& flag : store_flags()) {
+    store += (store.empty() ? "" : " ") + flag;
+  }
+  out << "\n# Flags that name the metastore.\n_jobop_store_flags=" << shell_quote(store) << "\n"
+      << k_line_functions;
   return out.str();
 }
 

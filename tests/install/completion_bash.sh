@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The bash script of `jobop completion bash`, loaded in bash and driven as
 # bash drives it (COMP_WORDS, COMP_CWORD, then COMPREPLY): subcommands,
-# flags, values and job ids from the metastore the command line names.
+# flags, values and job ids from the metastore the command line names; then
+# typed with Tab into an interactive bash on a pseudo-terminal (zsh's zpty:
+# type_in_shell.zsh), where readline splits the words itself.
 # Usage: completion_bash.sh JOBOP
 source "$(dirname "$0")/lib.sh"
 jobop=$1
@@ -44,4 +46,46 @@ check_eq "formats" "json jsonl table wide" "$(complete_line jobop status -o '')"
 check_eq "shells" "bash fish zsh" "$(complete_line jobop completion '')"
 touch "$work/policy.toml"
 check_eq "a file" "$work/policy.toml" "$(complete_line jobop backoff-sim --config "$work/pol")"
+
+# --flag=value: bash splits at "=" (COMP_WORDBREAKS) and replaces only the
+# value; where "=" does not split, the whole word.
+check_eq "--output=, split at =" "json jsonl table wide" "$(complete_line jobop status --output =)"
+check_eq "--output=j, split at =" "json jsonl" "$(complete_line jobop status --output = j)"
+check_eq "--output=j, one word" "--output=json --output=jsonl" \
+  "$(complete_line jobop status --output=j)"
+check_eq "--op=" "canceled canceling none noop" "$(complete_line jobop status --op =)"
+check_eq "--router=" "exec none outbox" "$(complete_line jobop cancel --router =)"
+check_eq "--db= files" "$work/policy.toml" "$(complete_line jobop --db = "$work/pol")"
+check_eq "job ids from --db=" "alpha-1 alpha-2" \
+  "$(complete_line jobop --db = "$work/m.db" cancel al)"
+check_eq "job ids from --db=, one word" "alpha-1 alpha-2" \
+  "$(complete_line jobop cancel "--db=$work/m.db" beta al)"
+check_eq "a flag without a value takes none" "" "$(complete_line jobop status --all =)"
+
+if ! command -v zsh >/dev/null; then
+  echo "zsh is not installed (Debian: zsh): it drives bash on a pseudo-terminal" >&2
+  exit 1
+fi
+"$jobop" init --demo --db "$work/demo.db" >/dev/null
+mkdir "$work/files"
+touch "$work/files/meta.db"
+cat >"$work/setup.bash" <<BASH
+source $work/jobop.bash
+bind -x '"\\C-t": printf "<<<%s>>>\\n" "\$READLINE_LINE"'
+BASH
+typed() { # what bash's line holds after typing $1
+  zsh -f "$install_tests/type_in_shell.zsh" "$work/setup.bash" bash --norc --noprofile -i -- "$1"
+}
+tab=$'\t'
+check_eq "typed: a subcommand" "jobop status " "$(typed "jobop sta$tab")"
+check_eq "typed: --output=" "jobop status --output=wide " "$(typed "jobop status --output=w$tab")"
+check_eq "typed: --state=" "jobop status --state=canceling " \
+  "$(typed "jobop status --state=canceli$tab")"
+check_eq "typed: --router=" "jobop tick --router=outbox " "$(typed "jobop tick --router=o$tab")"
+check_eq "typed: --db= a file" "jobop --db=$work/files/meta.db " \
+  "$(typed "jobop --db=$work/files/me$tab")"
+check_eq "typed: a job id from --db=" "jobop --db=$work/demo.db cancel payments-cdc-orders " \
+  "$(typed "jobop --db=$work/demo.db cancel payments-cdc-o$tab")"
+check_eq "typed: job ids' common prefix" "jobop cancel --db $work/demo.db payments-" \
+  "$(typed "jobop cancel --db $work/demo.db pay$tab")"
 finish

@@ -1,6 +1,7 @@
 # Shared by the install tests: a throwaway directory and checks that name
 # what differed. Sourced, not run.
 set -euo pipefail
+install_tests=$(cd "$(dirname "$0")" && pwd) # for the scripts beside the test
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0
