@@ -29,7 +29,7 @@ _jobop() {
   local i raw=${COMP_WORDS[COMP_CWORD]}
   for ((i = 0; i <= COMP_CWORD; i++)); do
     if ((i > 1)) && [[ ${COMP_WORDS[i]} == = && ${words[-1]} == --* && ${words[-1]} != *=* ]]; then
-      words[-1]+==
+      words[-1]+="="
       if ((i < COMP_CWORD)) && [[ -n ${COMP_WORDS[i + 1]} ]]; then
         ((i++))
         words[-1]+=${COMP_WORDS[i]}

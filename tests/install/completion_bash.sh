@@ -71,21 +71,17 @@ mkdir "$work/files"
 touch "$work/files/meta.db"
 cat >"$work/setup.bash" <<BASH
 source $work/jobop.bash
-bind -x '"\\C-t": printf "<<<%s>>>\\n" "\$READLINE_LINE"'
+bind -x '"\\C-t": printf "<<<%s>>>\\n" "\$READLINE_LINE"; READLINE_LINE='
 BASH
-typed() { # what bash's line holds after typing $1
-  zsh -f "$install_tests/type_in_shell.zsh" "$work/setup.bash" bash --norc --noprofile -i -- "$1"
-}
 tab=$'\t'
-check_eq "typed: a subcommand" "jobop status " "$(typed "jobop sta$tab")"
-check_eq "typed: --output=" "jobop status --output=wide " "$(typed "jobop status --output=w$tab")"
-check_eq "typed: --state=" "jobop status --state=canceling " \
-  "$(typed "jobop status --state=canceli$tab")"
-check_eq "typed: --router=" "jobop tick --router=outbox " "$(typed "jobop tick --router=o$tab")"
-check_eq "typed: --db= a file" "jobop --db=$work/files/meta.db " \
-  "$(typed "jobop --db=$work/files/me$tab")"
-check_eq "typed: a job id from --db=" "jobop --db=$work/demo.db cancel payments-cdc-orders " \
-  "$(typed "jobop --db=$work/demo.db cancel payments-cdc-o$tab")"
-check_eq "typed: job ids' common prefix" "jobop cancel --db $work/demo.db payments-" \
-  "$(typed "jobop cancel --db $work/demo.db pay$tab")"
+expect_typed "a subcommand" "jobop status " "jobop sta$tab"
+expect_typed "--output=" "jobop status --output=wide " "jobop status --output=w$tab"
+expect_typed "--state=" "jobop status --state=canceling " "jobop status --state=canceli$tab"
+expect_typed "--router=" "jobop tick --router=outbox " "jobop tick --router=o$tab"
+expect_typed "--db= a file" "jobop --db=$work/files/meta.db " "jobop --db=$work/files/me$tab"
+expect_typed "a job id from --db=" "jobop --db=$work/demo.db cancel payments-cdc-orders " \
+  "jobop --db=$work/demo.db cancel payments-cdc-o$tab"
+expect_typed "job ids' common prefix" "jobop cancel --db $work/demo.db payments-" \
+  "jobop cancel --db $work/demo.db pay$tab"
+check_typed "$work/setup.bash" bash --norc --noprofile -i
 finish

@@ -31,4 +31,15 @@ check_eq "job ids from JOBOP_DB" "alpha-1 alpha-2 beta" \
 check_eq "state names" "canceled canceling" "$(complete_line 'jobop status --state can')"
 check_eq "routers" "exec none outbox" "$(complete_line 'jobop tick --router ')"
 check_eq "shells" "bash fish zsh" "$(complete_line 'jobop completion ')"
+# --flag=value: fish completes the value after "=" itself, and the walk
+# reads --db=FILE as it reads --db FILE.
+check_eq "--output=" "--output=json --output=jsonl --output=table --output=wide" \
+  "$(complete_line 'jobop status --output=')"
+check_eq "--op=" "--op=canceled --op=canceling" "$(complete_line 'jobop status --op=can')"
+check_eq "--router=" "--router=outbox" "$(complete_line 'jobop cancel --router=o')"
+touch "$work/policy.toml"
+check_eq "--db= files" "--db=$work/policy.toml" "$(complete_line "jobop --db=$work/pol")"
+check_eq "job ids from --db=" "alpha-1 alpha-2" "$(complete_line "jobop --db=$work/m.db cancel al")"
+check_eq "job ids from --db= after the command" "alpha-1 alpha-2" \
+  "$(complete_line "jobop cancel --db=$work/m.db beta al")"
 finish

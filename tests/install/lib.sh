@@ -40,3 +40,28 @@ make_metastore() {
     "$1" --db "$2" job put "$id" --type CDC --state running >/dev/null
   done
 }
+
+# Lines typed into one interactive shell on a pseudo-terminal
+# (type_in_shell.zsh), one session for many lines: a shell with compinit
+# takes longer to start than to complete. expect_typed WHAT EXPECTED LINE
+# adds a line and what the shell's line must hold after it; check_typed
+# SETUP SHELL [ARG...] types them all and checks each.
+typed_whats=()
+typed_expected=()
+typed_lines=()
+expect_typed() {
+  typed_whats+=("$1")
+  typed_expected+=("$2")
+  typed_lines+=("$3")
+}
+check_typed() {
+  local -a got
+  local i
+  mapfile -t got < <(zsh -f "$install_tests/type_in_shell.zsh" "$@" -- "${typed_lines[@]}")
+  for i in "${!typed_lines[@]}"; do
+    check_eq "typed: ${typed_whats[i]}" "${typed_expected[i]}" "${got[i]-}"
+  done
+  typed_whats=()
+  typed_expected=()
+  typed_lines=()
+}

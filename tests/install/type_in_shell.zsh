@@ -2,9 +2,12 @@
 # zpty), as a person at a keyboard would, Tabs and all, and prints each line
 # as the shell's line editor then holds it: what completion made of it.
 # The shell starts with the prompt "ready> " and sources SETUP, which must
-# bind Ctrl-T to print the line being edited as <<<LINE>>>. Every wait reads
-# the terminal until what it waits for shows, or fails after 10 seconds:
-# no sleeps, so a slow machine is only slower.
+# bind Ctrl-T to print the line being edited as <<<LINE>>> and then empty
+# it. Emptying it there, not with a key typed after, matters: while a
+# binding runs, a shell may hand the terminal back to the line discipline,
+# which would eat a Ctrl-U typed then; plain text and Tabs it only holds.
+# Every wait reads the terminal until what it waits for shows, or fails
+# after 10 seconds: no sleeps, so a slow machine is only slower.
 # Usage: zsh -f type_in_shell.zsh SETUP SHELL [ARG...] -- LINE...
 zmodload zsh/zpty zsh/system zsh/datetime || exit 1
 setup=$1
@@ -26,6 +29,7 @@ await() {
   while [[ $shown != $~1 ]]; do
     if ((EPOCHREALTIME >= deadline)); then
       print -ru2 -- "timed out waiting for $1; the terminal showed: ${(q+)shown}"
+      zpty -d shell
       exit 1
     fi
     sysread -t $((deadline - EPOCHREALTIME)) -i $fd chunk
@@ -50,6 +54,5 @@ for line; do
   zpty -w -n shell "$line"$'\C-t'
   await '*<<<*>>>*'
   print -r -- "${${shown#*<<<}%%>>>*}"
-  zpty -w -n shell $'\C-u' # empty the line for the next one
 done
 zpty -d shell
