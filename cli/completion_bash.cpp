@@ -22,7 +22,7 @@ _jobop_complete_value() {
 }
 
 _jobop() {
-  # "=" is in COMP_WORDBREAKS, so bash hands "--output=js" over as three
+  # "=" is in COMP_WORDBREAKS by default, so bash hands "--output=js" over as three
   # words; jobop reads one. An empty word after "=" is a new word (a space
   # came between).
   local -a words=()

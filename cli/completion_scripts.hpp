@@ -56,7 +56,7 @@ inline const std::vector<std::string>& store_flags() {
 }
 
 // Return the functions bash and zsh share: `_jobop_subcommands PATH`,
-// `_jobop_flags PATH`, `_jobop_value PATH FLAG`, `_jobop_positional PATH N`
+// `_jobop_flags PATH`, `_jobop_value PATH FLAG`, `_jobop_positional PATH N`,
 // `_jobop_walk WORD...`, which reads the command line before the cursor, and
 // `_jobop_ids PREFIX`.
 std::string shared_functions(const CommandSpec& root);

@@ -6,9 +6,9 @@ namespace jobop::cli {
 
 namespace {
 
-// The same walk as bash's (_jobop_walk), over zsh's `words` and `CURRENT`;
-// candidates go to compadd, which matches them to the prefix. `at` is the
-// command path: zsh ties `path` to PATH.
+// The words before `CURRENT` go through the walk bash's script uses too
+// (_jobop_walk); candidates go to compadd, which matches them to the
+// prefix. `at` is the command path: zsh ties `path` to PATH.
 constexpr const char* k_zsh_main = R"ZSH(
 # Offer the values of kind $1 (see _jobop_value) for the word $2.
 _jobop_complete_value() {
