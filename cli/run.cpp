@@ -1,5 +1,6 @@
 #include <cli/run.hpp>
 
+#include <cli/build_info.hpp>
 #include <cli/command_support.hpp>
 #include <cli/commands.hpp>
 #include <cli/diagnostics.hpp>
@@ -53,9 +54,9 @@ int run(int argc, char** argv) {
   CLI::App app{k_description, "jobop"};
   install_help_formatter(app);
   app.set_version_flag(
-    "--version", std::string("jobop ") + JOBOP_VERSION + " (commit " + JOBOP_COMMIT + ", " +
-                   JOBOP_BUILD_TYPE + ")\n" + "commit: " + JOBOP_COMMIT +
-                   "\nbuild type: " + JOBOP_BUILD_TYPE + "\n" + store::backend_library_versions());
+    "--version", std::string("jobop ") + JOBOP_VERSION + " (commit " + k_build_commit + ", " +
+                   k_build_type + ")\n" + "commit: " + k_build_commit +
+                   "\nbuild type: " + k_build_type + "\n" + store::backend_library_versions());
   app.require_subcommand(0, 1);
   // Subcommands pass options they do not know (like --db) up to here, so
   // global options are accepted before or after the subcommand.

@@ -14,17 +14,11 @@ namespace jobop::backoff {
 namespace {
 
 constexpr std::int64_t k_max_failures = 2'000'000'000;
-constexpr core::Nanos k_nanos_max = std::numeric_limits<core::Nanos>::max();
-
-core::Nanos saturating_add(core::Nanos a, core::Nanos b) {
-  core::Nanos sum = 0;
-  return __builtin_add_overflow(a, b, &sum) ? k_nanos_max : sum;
-}
 
 // The first multiple of `tick` at or after `t` (t >= 0, tick > 0).
 core::Nanos next_tick(core::Nanos t, core::Nanos tick) {
   const core::Nanos remainder = t % tick;
-  return remainder == 0 ? t : saturating_add(t - remainder, tick);
+  return remainder == 0 ? t : core::saturating_add(t - remainder, tick);
 }
 
 void check_params(const FailureModelParams& params) {
@@ -64,7 +58,7 @@ void simulate_run(const BackoffConfig& config, const FailureModelParams& params,
   JobBackoff job(config, run_rng(params.seed, static_cast<std::uint64_t>(run)));
   core::Nanos start = 0;
   while (true) {
-    const core::Nanos failure_at = saturating_add(start, params.uptime);
+    const core::Nanos failure_at = core::saturating_add(start, params.uptime);
     if (failure_at > horizon) {
       return;
     }
@@ -127,7 +121,7 @@ FailureModelResult run_failure_model(const BackoffConfig& config,
       config.max_try_time > k_max_failures / std::max<std::int64_t>(params.runs, 1)) {
     too_large();
   }
-  const core::Nanos horizon = params.horizon.value_or(k_nanos_max);
+  const core::Nanos horizon = params.horizon.value_or(core::k_nanos_max);
   result.times.reserve(static_cast<std::size_t>(result.never_terminates ? 0 : params.runs));
   core::Nanos longest_wait = 0;
   for (std::int64_t run = 0; run < params.runs; ++run) {
@@ -181,7 +175,7 @@ std::vector<std::int64_t> peak_failures_within(const BackoffConfig& config,
     core::Nanos first_failure = -1;
     std::int64_t peak = 0;
     simulate_run(
-      endless, params, run, k_nanos_max, failures,
+      endless, params, run, core::k_nanos_max, failures,
       [&](core::Nanos failure_at, const JobBackoff& job) {
         if (first_failure < 0) {
           first_failure = failure_at;

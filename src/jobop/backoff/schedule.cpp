@@ -12,17 +12,6 @@ namespace jobop::backoff {
 namespace {
 
 constexpr std::int64_t k_max_steps = 50'000'000;
-constexpr core::Nanos k_nanos_max = std::numeric_limits<core::Nanos>::max();
-
-core::Nanos saturating_add(core::Nanos a, core::Nanos b) {
-  core::Nanos sum = 0;
-  return __builtin_add_overflow(a, b, &sum) ? k_nanos_max : sum;
-}
-
-core::Nanos saturating_mul(std::int64_t count, core::Nanos value) {
-  core::Nanos product = 0;
-  return __builtin_mul_overflow(count, value, &product) ? k_nanos_max : product;
-}
 
 struct Interval {
   core::Nanos nominal;
@@ -40,9 +29,10 @@ ScheduleRow advance(const ScheduleRow& previous, std::int64_t count, const Inter
           interval.nominal,
           interval.min,
           interval.max,
-          saturating_add(previous.cumulative_nominal, saturating_mul(count, interval.nominal)),
-          saturating_add(previous.cumulative_min, saturating_mul(count, interval.min)),
-          saturating_add(previous.cumulative_max, saturating_mul(count, interval.max))};
+          core::saturating_add(previous.cumulative_nominal,
+                               core::saturating_mul(count, interval.nominal)),
+          core::saturating_add(previous.cumulative_min, core::saturating_mul(count, interval.min)),
+          core::saturating_add(previous.cumulative_max, core::saturating_mul(count, interval.max))};
 }
 
 } // namespace
@@ -92,7 +82,7 @@ Schedule compute_schedule(const BackoffConfig& config, std::int64_t head_rows,
       // (or after head_rows rows).
       head_open = head_open && !stable && k < head_rows;
     }
-    sum_before = saturating_add(sum_before, interval.nominal);
+    sum_before = core::saturating_add(sum_before, interval.nominal);
     if (stable) {
       schedule.stable_from = k;
       // The rest of the rows repeat this interval.

@@ -18,7 +18,6 @@ namespace {
 
 using time::format_go_duration;
 
-constexpr core::Nanos k_nanos_max = std::numeric_limits<core::Nanos>::max();
 // Durations below a millisecond are lint warnings: the search starts there.
 constexpr core::Nanos k_lowest_duration = core::k_millisecond;
 // With nothing else to bound a duration, a year is beyond any sane policy.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 
 // Time in jobop is an input: core logic takes `now` or a Clock&, and only the
 // CLI reads the wall clock, once, through SystemClock.
@@ -18,6 +19,20 @@ constexpr Nanos k_millisecond = 1000 * k_microsecond;
 constexpr Nanos k_second = 1000 * k_millisecond;
 constexpr Nanos k_minute = 60 * k_second;
 constexpr Nanos k_hour = 60 * k_minute;
+// The longest duration: "never" in a schedule or a wait.
+constexpr Nanos k_nanos_max = std::numeric_limits<Nanos>::max();
+
+// Return a + b, or k_nanos_max where it would overflow (durations are >= 0).
+constexpr Nanos saturating_add(Nanos a, Nanos b) {
+  Nanos sum = 0;
+  return __builtin_add_overflow(a, b, &sum) ? k_nanos_max : sum;
+}
+
+// Return count * value, or k_nanos_max where it would overflow.
+constexpr Nanos saturating_mul(std::int64_t count, Nanos value) {
+  Nanos product = 0;
+  return __builtin_mul_overflow(count, value, &product) ? k_nanos_max : product;
+}
 
 // A source of the current time; tests pass a FakeClock. Two readings: the
 // wall clock, for the timestamps written to the store, and a monotonic

@@ -13,11 +13,9 @@
 
 namespace jobop::store::mysql {
 
-namespace {
-
-// A text column starts with this much room; a longer value is fetched again
-// into a buffer of its size, which the column then keeps.
-constexpr std::size_t k_initial_text_buffer = 256;
+// Named, not anonymous: Statement::Impl holds these (an anonymous type in a
+// member is refused when a unity build includes this file).
+namespace binds {
 
 struct Param {
   bool bound = false;
@@ -38,6 +36,17 @@ struct Column {
   my_bool is_null = 0;
   my_bool error = 0;
 };
+
+} // namespace binds
+
+namespace {
+
+using binds::Column;
+using binds::Param;
+
+// A text column starts with this much room; a longer value is fetched again
+// into a buffer of its size, which the column then keeps.
+constexpr std::size_t k_initial_text_buffer = 256;
 
 Column::Kind kind_of(enum_field_types type) {
   switch (type) {

@@ -12,8 +12,6 @@ namespace jobop::store::mysql {
 
 namespace {
 
-constexpr std::int64_t k_day = 86400;
-
 // Read the zone rules in the TZif file `path`, or nullopt.
 std::optional<ZoneRules> load_tzif(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

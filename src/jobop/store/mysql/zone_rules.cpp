@@ -7,8 +7,6 @@ namespace jobop::store::mysql {
 
 namespace {
 
-constexpr std::int64_t k_day = 86400;
-
 bool is_leap(std::int64_t y) {
   return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }

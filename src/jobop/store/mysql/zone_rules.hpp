@@ -10,6 +10,9 @@
 // use here). Used by time_zone.hpp.
 namespace jobop::store::mysql {
 
+// Seconds in a day of civil time (UTC has no leap seconds here).
+constexpr std::int64_t k_day = 86400;
+
 // Return `a` / `b` rounded toward negative infinity (`b` > 0).
 std::int64_t floor_div(std::int64_t a, std::int64_t b);
 

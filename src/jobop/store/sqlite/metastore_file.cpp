@@ -19,10 +19,6 @@ namespace {
 constexpr std::array<char, 16> k_sqlite_header{'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f',
                                                'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
 
-[[noreturn]] void refuse(const char* code, const std::string& path, const std::string& why) {
-  throw core::StoreError(code, "metastore " + path + " " + why, {{"path", path}});
-}
-
 std::string octal(mode_t mode) {
   char text[8];
   std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
@@ -30,6 +26,10 @@ std::string octal(mode_t mode) {
 }
 
 } // namespace
+
+void refuse_metastore(const char* code, const std::string& path, const std::string& why) {
+  throw core::StoreError(code, "metastore " + path + " " + why, {{"path", path}});
+}
 
 void refuse_non_file_path(const std::string& path) {
   const char* why = nullptr;
@@ -55,26 +55,29 @@ std::optional<FileFacts> inspect_file(const std::string& path) {
     if (errno == ENOENT) {
       return std::nullopt;
     }
-    refuse("store.unreadable", path, std::string("cannot be read: ") + std::strerror(errno));
+    refuse_metastore("store.unreadable", path,
+                     std::string("cannot be read: ") + std::strerror(errno));
   }
   if (S_ISDIR(st.st_mode)) {
-    refuse("store.not_sqlite", path, "is a directory, not an SQLite database");
+    refuse_metastore("store.not_sqlite", path, "is a directory, not an SQLite database");
   }
   if (st.st_size == 0) {
-    refuse("store.empty_file", path,
-           "is an empty file, not a metastore; refusing to use it (remove it and run `jobop "
-           "init` to create one)");
+    refuse_metastore(
+      "store.empty_file", path,
+      "is an empty file, not a metastore; refusing to use it (remove it and run `jobop "
+      "init` to create one)");
   }
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    refuse("store.unreadable", path, std::string("cannot be read: ") + std::strerror(errno));
+    refuse_metastore("store.unreadable", path,
+                     std::string("cannot be read: ") + std::strerror(errno));
   }
   std::array<char, 20> header{};
   const ssize_t n = ::read(fd, header.data(), header.size());
   ::close(fd);
   if (n < static_cast<ssize_t>(k_sqlite_header.size()) ||
       !std::equal(k_sqlite_header.begin(), k_sqlite_header.end(), header.begin())) {
-    refuse("store.not_sqlite", path, "is not an SQLite database; refusing to use it");
+    refuse_metastore("store.not_sqlite", path, "is not an SQLite database; refusing to use it");
   }
   FileFacts facts;
   facts.uid = st.st_uid;
@@ -92,8 +95,8 @@ void check_sidecars(const std::string& path, const FileFacts& facts) {
       if (errno == ENOENT) {
         continue;
       }
-      refuse("store.unreadable", path,
-             "cannot be checked: " + side + ": " + std::string(std::strerror(errno)));
+      refuse_metastore("store.unreadable", path,
+                       "cannot be checked: " + side + ": " + std::string(std::strerror(errno)));
     }
     std::string why;
     if (!S_ISREG(st.st_mode)) {
@@ -160,8 +163,8 @@ std::string file_uri(const std::string& path, const std::string& query) {
   if (absolute.empty() || absolute[0] != '/') {
     std::array<char, 4096> cwd{};
     if (::getcwd(cwd.data(), cwd.size()) == nullptr) {
-      refuse("store.unreadable", path,
-             std::string("cannot be named: getcwd: ") + std::strerror(errno));
+      refuse_metastore("store.unreadable", path,
+                       std::string("cannot be named: getcwd: ") + std::strerror(errno));
     }
     absolute = std::string(cwd.data()) + "/" + path;
   }

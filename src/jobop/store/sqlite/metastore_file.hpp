@@ -15,6 +15,11 @@ namespace jobop::store::sqlite {
 // keep in a file of that name: empty, `:memory:`, or a `file:` URI.
 void refuse_non_file_path(const std::string& path);
 
+// Throw core::StoreError `code` (exit 5): "metastore PATH WHY", the path in
+// its details.
+[[noreturn]] void refuse_metastore(const char* code, const std::string& path,
+                                   const std::string& why);
+
 // The metastore file as it was looked at: who owns it and how it journals.
 struct FileFacts {
   uid_t uid = 0;

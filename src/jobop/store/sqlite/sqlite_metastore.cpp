@@ -2,6 +2,7 @@
 
 #include <jobop/core/exceptions.hpp>
 #include <jobop/store/engine_columns.hpp>
+#include <jobop/store/sqlite/metastore_file.hpp>
 #include <jobop/store/sqlite/new_metastore.hpp>
 #include <jobop/store/sqlite/reader_vfs.hpp>
 #include <jobop/store/sqlite/schema.hpp>
@@ -13,10 +14,6 @@
 namespace jobop::store::sqlite {
 
 namespace {
-
-[[noreturn]] void refuse(const char* code, const std::string& path, const std::string& why) {
-  throw core::StoreError(code, "metastore " + path + " " + why, {{"path", path}});
-}
 
 struct Tables {
   bool master_meta = false;
@@ -49,9 +46,9 @@ void require_engine_schema(Database& db, const Tables& tables, const std::string
     std::string missing = !tables.master_meta && !tables.job_ops ? "master_meta and job_ops"
                           : !tables.master_meta                  ? "master_meta"
                                                                  : "job_ops";
-    refuse("store.not_a_metastore", path,
-           "is an SQLite database without the engine's table(s) " + missing +
-             ", so not a job metastore; refusing to change it");
+    refuse_metastore("store.not_a_metastore", path,
+                     "is an SQLite database without the engine's table(s) " + missing +
+                       ", so not a job metastore; refusing to change it");
   }
   std::set<std::string> columns;
   Statement stmt =
@@ -84,14 +81,15 @@ SqliteMetastore::SqliteMetastore(const std::string& path, OpenMode mode, StoreOp
   std::optional<FileFacts> facts = inspect_file(path);
   if (!facts) {
     if (mode != OpenMode::create_or_adopt) {
-      refuse("store.missing", path,
-             "does not exist: check the path (--db, JOBOP_DB; the default is ./jobop.db). To "
-             "make a new metastore there, run `jobop init`");
+      refuse_metastore(
+        "store.missing", path,
+        "does not exist: check the path (--db, JOBOP_DB; the default is ./jobop.db). To "
+        "make a new metastore there, run `jobop init`");
     }
     m_created = create_metastore_file(path, options.busy_timeout);
     facts = inspect_file(path);
     if (!facts) {
-      refuse("store.missing", path, "was removed while `jobop init` made it");
+      refuse_metastore("store.missing", path, "was removed while `jobop init` made it");
     }
   }
   m_facts = *facts;
