@@ -167,17 +167,18 @@ nlohmann::json wait_for(store::Metastore& store, const std::vector<std::string>&
       ticks = tick;
       started = started.value_or(now);
       pending.clear();
-      std::vector<std::string> lines;
+      std::vector<model::StatusRow> pending_rows;
       const auto rows = store.find_jobs(ids);
       for (std::size_t i = 0; i < ids.size(); ++i) {
         if (rows[i] && rows[i]->cancel_pending()) {
           pending.push_back(ids[i]);
           if (live) {
-            lines.push_back(pending_job_line(*rows[i], now, stuck_after));
+            pending_rows.push_back(*rows[i]);
           }
         }
       }
       if (live && !pending.empty()) {
+        std::vector<std::string> lines = pending_job_lines(pending_rows, now, stuck_after);
         const core::Nanos left = *started + *loop.timeout - now;
         lines.insert(lines.begin(), "waiting for " + std::to_string(pending.size()) + " of " +
                                       std::to_string(ids.size()) + " job(s) to stop: tick " +

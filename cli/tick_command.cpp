@@ -87,16 +87,15 @@ std::vector<std::string> pending_lines(store::Metastore& store, core::UnixNanos 
   model::StatusFilter filter;
   filter.ops = {model::OpStatus::canceling};
   filter.include_orphans = false;
-  std::vector<std::string> lines;
-  std::size_t pending = 0;
+  std::vector<model::StatusRow> pending;
   store.for_each_status_row(filter, [&](const model::StatusRow& row) {
     if (row.cancel_pending() && !row.orphan()) {
-      ++pending;
-      lines.push_back(pending_job_line(row, now, stuck_after));
+      pending.push_back(row);
     }
   });
-  lines.insert(lines.begin(), "tick " + std::to_string(tick) + ": " + std::to_string(pending) +
-                                " job(s) still canceling");
+  std::vector<std::string> lines = pending_job_lines(pending, now, stuck_after);
+  lines.insert(lines.begin(), "tick " + std::to_string(tick) + ": " +
+                                std::to_string(pending.size()) + " job(s) still canceling");
   return lines;
 }
 

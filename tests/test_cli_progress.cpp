@@ -36,10 +36,32 @@ TEST_CASE("a pending job's live line says for how long, how many sends and wheth
   row.outbox = jobop::model::OutboxRecord{};
   row.outbox->send_count = 4;
   const auto now = 3 * k_minute + 12 * k_second;
-  CHECK(jobop::cli::pending_job_line(row, now, 5 * k_minute) ==
-        "  orders  canceling for 3m12s  cancel sent 4 times");
-  CHECK(jobop::cli::pending_job_line(row, now, k_minute) ==
-        "  orders  canceling for 3m12s  cancel sent 4 times  STUCK");
+  CHECK(jobop::cli::pending_job_lines({row}, now, 5 * k_minute) ==
+        std::vector<std::string>{"  orders  canceling for 3m12s  cancel sent 4 times"});
+  CHECK(jobop::cli::pending_job_lines({row}, now, k_minute) ==
+        std::vector<std::string>{"  orders  canceling for 3m12s  cancel sent 4 times  STUCK"});
+}
+
+TEST_CASE("the live lines of several jobs align their columns by display width") {
+  auto pending = [](std::string id, jobop::core::UnixNanos since, std::int64_t sends) {
+    jobop::model::StatusRow row;
+    row.id = std::move(id);
+    row.job = jobop::model::JobRecord{};
+    row.job->state = jobop::model::JobState::init;
+    row.op = jobop::model::OpRecord{row.id, jobop::model::OpStatus::canceling, since, since};
+    row.outbox = jobop::model::OutboxRecord{};
+    row.outbox->send_count = sends;
+    return row;
+  };
+  const auto now = 100 * k_second;
+  // "支付" is two characters four columns wide: it pads like "paym".
+  const auto lines = jobop::cli::pending_job_lines(
+    {pending("orders", now - 76 * k_second, 4), pending("支付", now - 3 * k_second, 1)}, now,
+    k_minute);
+  CHECK(lines == std::vector<std::string>{
+                   "  orders  canceling for 76s  cancel sent 4 times  STUCK",
+                   "  支付    canceling for 3s   cancel sent once",
+                 });
 }
 
 TEST_CASE("a text diagnostic keeps every detail, even one its message names") {
