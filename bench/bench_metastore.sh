@@ -108,7 +108,7 @@ workloads=(status tick-none cancel)
 command_of() {
   local side=$1 workload=$2 db=$3
   case "$side/$workload" in
-    jobop/status) cmd=("$jobop" --db "$db" status -o jsonl) ;;
+    jobop/status) cmd=("$jobop" --db "$db" status --all -o jsonl) ;;
     jobop/tick-*) cmd=("$jobop" --db "$db" tick --router "${workload#tick-}") ;;
     jobop/cancel) cmd=("$jobop" --db "$db" cancel -) ;;
     sqlite3/status) cmd=(sqlite3 -readonly -json "$db" "$status_sql") ;;
@@ -167,7 +167,7 @@ status_rows_jobop=""
 if [ "$baseline_only" = 0 ]; then
   status_rows_jobop="(timed out)"
   [ -n "${timed_out[jobop/status]:-}" ] \
-    || status_rows_jobop=$("$jobop" --db run.db status -o jsonl | wc -l)
+    || status_rows_jobop=$("$jobop" --db run.db status --all -o jsonl | wc -l)
 fi
 
 # Single cancels: one process per id, one after another, on one copy; the

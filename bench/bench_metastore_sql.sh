@@ -68,6 +68,17 @@ UPDATE job_ops SET op = 3, updated_at = $now_sql
 COMMIT;"
 }
 
+# jobop's audit table (store/sqlite/schema.cpp), which a cancel creates in its
+# transaction when the metastore has none yet (the generated one has none):
+# every changed job gets its audit row, on both sides.
+audit_ddl_sql="CREATE TABLE IF NOT EXISTS \`jobop_audit\` (\`seq_id\` integer PRIMARY KEY AUTOINCREMENT,
+  \`at\` datetime not null, \`actor\` varchar(256) not null, \`login\` varchar(256) not null,
+  \`sudo_user\` varchar(256), \`host\` varchar(256) not null, \`tty\` varchar(256),
+  \`args\` text not null, \`job_id\` varchar(128) not null, \`action\` varchar(32) not null,
+  \`reason\` text, \`state_before\` tinyint, \`op_before\` tinyint, \`error_before\` text,
+  \`state_after\` tinyint, \`op_after\` tinyint, \`error_after\` text);
+CREATE INDEX IF NOT EXISTS \`idx_jobop_audit_job\` ON \`jobop_audit\`(\`job_id\`, \`seq_id\`);"
+
 # Bulk cancel: the ids come in through a temporary table (.import of the same
 # file jobop reads on stdin).
 cancel_import_sql="CREATE TEMP TABLE cancel_ids (id TEXT);"
@@ -89,6 +100,13 @@ define_cancel_sql() {
 SELECT $job_columns_sql, o.op
   FROM cancel_ids c LEFT JOIN master_meta m ON m.id = c.id AND m.deleted IS NULL
   LEFT JOIN job_ops o ON o.job_id = c.id;
+$audit_ddl_sql
+INSERT INTO jobop_audit (at, actor, login, sudo_user, host, tty, args, job_id, action,
+    reason, state_before, op_before, error_before, state_after, op_after, error_after)
+  SELECT $now_sql, 'bench', 'bench', NULL, 'bench-host', NULL, 'cancel -', m.id, 'cancel',
+    NULL, m.state, coalesce(o.op, 0), m.error_message, m.state, 2, m.error_message
+  FROM cancel_ids c JOIN master_meta m ON m.id = c.id LEFT JOIN job_ops o ON o.job_id = m.id
+  WHERE m.deleted IS NULL AND m.state IN (1, 2) AND coalesce(o.op, 0) IN (0, 1);
 INSERT INTO job_ops (created_at, updated_at, op, job_id)
   SELECT $now_sql, $now_sql, 2, m.id
   FROM cancel_ids c JOIN master_meta m ON m.id = c.id
@@ -101,6 +119,13 @@ COMMIT;"
 SELECT $job_columns_sql, o.op
   FROM master_meta m LEFT JOIN job_ops o ON o.job_id = m.id
   WHERE m.id = '@ID@' AND m.deleted IS NULL;
+$audit_ddl_sql
+INSERT INTO jobop_audit (at, actor, login, sudo_user, host, tty, args, job_id, action,
+    reason, state_before, op_before, error_before, state_after, op_after, error_after)
+  SELECT $now_sql, 'bench', 'bench', NULL, 'bench-host', NULL, 'cancel @ID@', m.id, 'cancel',
+    NULL, m.state, coalesce(o.op, 0), m.error_message, m.state, 2, m.error_message
+  FROM master_meta m LEFT JOIN job_ops o ON o.job_id = m.id
+  WHERE m.id = '@ID@' AND m.deleted IS NULL AND m.state IN (1, 2) AND coalesce(o.op, 0) IN (0, 1);
 INSERT INTO job_ops (created_at, updated_at, op, job_id)
   SELECT $now_sql, $now_sql, 2, m.id FROM master_meta m
   WHERE m.id = '@ID@' AND m.deleted IS NULL AND m.state IN (1, 2)
