@@ -53,10 +53,13 @@ int run(int argc, char** argv) {
 
   CLI::App app{k_description, "jobop"};
   install_help_formatter(app);
-  app.set_version_flag(
-    "--version", std::string("jobop ") + JOBOP_VERSION + " (commit " + k_build_commit + ", " +
-                   k_build_type + ")\n" + "commit: " + k_build_commit +
-                   "\nbuild type: " + k_build_type + "\n" + store::backend_library_versions());
+  // A function, so that only --version loads the MySQL client library (its
+  // version is part of the text): every other run starts without it.
+  app.set_version_flag("--version", [] {
+    return std::string("jobop ") + JOBOP_VERSION + " (commit " + k_build_commit + ", " +
+           k_build_type + ")\n" + "commit: " + k_build_commit + "\nbuild type: " + k_build_type +
+           "\n" + store::backend_library_versions();
+  });
   app.require_subcommand(0, 1);
   // Subcommands pass options they do not know (like --db) up to here, so
   // global options are accepted before or after the subcommand.
