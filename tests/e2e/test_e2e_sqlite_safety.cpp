@@ -328,3 +328,22 @@ TEST_CASE("another user reads a WAL metastore in a directory they cannot write, 
   CHECK(files_of(shared, k_other).empty());
   sqlite3_close(engine);
 }
+
+TEST_CASE("an SQLite command starts without the MySQL client library: only --version loads it" *
+          doctest::test_suite("sqlite_files")) {
+  // The dynamic loader names every library it loads (LD_DEBUG=files); the
+  // client (libmariadb, with libssl and libcrypto) is dlopen'd on first use
+  // and cost a millisecond of every run when --version's text loaded it.
+  jobop::test::TestMetastore store(true);
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"status"}, {"cancel", "payments-cdc-orders"}, {"help"}}) {
+    const auto r = store.run(args, "", {"LD_DEBUG=files"});
+    CAPTURE(args.front());
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.find("file=libsqlite3") != std::string::npos); // the loader did report
+    CHECK(r.err.find("libmariadb") == std::string::npos);
+  }
+  const auto version = jobop::test::run_jobop({"--version"}, "", {"LD_DEBUG=files"});
+  CHECK(version.exit_code == 0);
+  CHECK(version.err.find("libmariadb") != std::string::npos);
+}
