@@ -38,6 +38,20 @@ constexpr const char* k_cancel_examples = R"(Examples:
 
 On a terminal, --force and a cancel of more than 20 jobs list what will change
 and ask [y/N] first (--yes skips it); without a terminal nothing is asked.)";
+// Throw core::DeadlineError cancel.interrupted (exit 6, as an interrupted
+// --wait) when a signal stopped the cancel after `processed` of `total` ids.
+void throw_if_interrupted(std::size_t processed, std::size_t total) {
+  if (processed == total) {
+    return;
+  }
+  throw core::DeadlineError(
+    "cancel.interrupted",
+    "stopped by a signal after " + std::to_string(processed) + " of " + std::to_string(total) +
+      " ids: those are done and reported, the other " + std::to_string(total - processed) +
+      " were not touched (run the cancel again for them: it is idempotent)",
+    {{"processed", processed}, {"total", total}});
+}
+
 } // namespace
 
 namespace {
@@ -268,31 +282,53 @@ void run_cancel(CancelFlags& flags, Globals& globals) {
   ProgressMeter progress(flags.dry_run ? "cancel (dry run)" : "cancel",
                          static_cast<std::int64_t>(ids.size()), meter);
   std::int64_t done = 0;
+  // SIGINT/SIGTERM end the cancel between chunks: what committed is
+  // reported, the rest is not touched (SPEC §5).
+  std::optional<StopSignal> stop(std::in_place);
+  options.stop_requested = [&stop] { return stop->requested(); };
   if (!wait) {
     // Stream: a bulk cancel of many ids prints each result as its chunk commits.
     std::string text;
-    ops::cancel_jobs(store, ids, options, view.now, [&](const ops::CancelResult& result) {
-      progress.update(++done);
-      account(result, flags, counts, globals);
-      if (writer->takes_text()) {
-        text.clear();
-        status::append_cancel_record(text, result, view);
-        writer->write_text(text);
-      } else {
-        writer->write(status::cancel_record(result, view));
-      }
-    });
+    const std::size_t processed =
+      ops::cancel_jobs(store, ids, options, view.now, [&](const ops::CancelResult& result) {
+        progress.update(++done);
+        account(result, flags, counts, globals);
+        if (writer->takes_text()) {
+          text.clear();
+          status::append_cancel_record(text, result, view);
+          writer->write_text(text);
+        } else {
+          writer->write(status::cancel_record(result, view));
+        }
+      });
     progress.finish();
-    writer->finish({{"counts", counts.to_json()}, {"dry_run", flags.dry_run}});
+    nlohmann::json summary{{"counts", counts.to_json()}, {"dry_run", flags.dry_run}};
+    if (processed < ids.size()) {
+      summary["interrupted"] = true;
+    }
+    writer->finish(summary);
+    throw_if_interrupted(processed, ids.size());
     return;
   }
 
   std::vector<ops::CancelResult> results;
-  ops::cancel_jobs(store, ids, options, view.now, [&](const ops::CancelResult& result) {
-    progress.update(++done);
-    results.push_back(result);
-  });
+  const std::size_t processed =
+    ops::cancel_jobs(store, ids, options, view.now, [&](const ops::CancelResult& result) {
+      progress.update(++done);
+      results.push_back(result);
+    });
   progress.finish();
+  if (processed < ids.size()) {
+    // No wait after a stop: report what was done, as without --wait.
+    for (const auto& result : results) {
+      account(result, flags, counts, globals);
+      writer->write(status::cancel_record(result, view));
+    }
+    writer->finish({{"counts", counts.to_json()}, {"dry_run", false}, {"interrupted", true}});
+    throw_if_interrupted(processed, ids.size());
+  }
+  // The wait installs its own handler.
+  stop.reset();
   std::vector<std::string> waiting;
   for (const auto& result : results) {
     account(result, flags, counts, globals);

@@ -5,7 +5,11 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <csignal>
+#include <fstream>
 #include <string>
+#include <thread>
 
 using jobop::test::Child;
 using jobop::test::ChildOptions;
@@ -130,4 +134,55 @@ TEST_CASE("cancel - with no id on stdin succeeds with an empty result") {
   CHECK(nlohmann::json::parse(waited.out).at("wait").at("done") == true);
   CHECK(store.snapshot() == before);
   CHECK(store.status_of("a").at("state") == "running");
+}
+
+TEST_CASE("SIGTERM during a bulk cancel ends it between chunks: what committed is reported, the "
+          "rest is untouched, exit 6" *
+          doctest::test_suite("sqlite_files")) {
+  TestMetastore store;
+  constexpr int k_jobs = 20000; // a chunk is 16,384 ids
+  add_running_jobs(store.path(), k_jobs);
+  std::string ids;
+  for (int i = 1; i <= k_jobs; ++i) {
+    ids += "job-" + std::to_string(i) + "\n";
+  }
+  const std::string ids_path = store.dir().file("ids");
+  std::ofstream(ids_path) << ids;
+  // The test holds the write lock: jobop's first chunk waits in SQLite's busy
+  // handler (sleeping: the wait the test sees), its signal handler in place.
+  jobop::store::sqlite::Database blocker(store.path(), SQLITE_OPEN_READWRITE,
+                                         5 * jobop::core::k_second);
+  blocker.exec("BEGIN IMMEDIATE");
+  ChildOptions options;
+  options.stdin_path = ids_path;
+  options.stdout_path = store.dir().file("out");
+  options.stderr_path = store.dir().file("err");
+  options.env = store.env();
+  Child child({jobop_binary(), "--db", store.db(), "--busy-timeout", "60s", "cancel", "-"},
+              options);
+  const std::string wchan = "/proc/" + std::to_string(child.pid()) + "/wchan";
+  bool waiting = false;
+  for (int i = 0; i < 3000 && !waiting; ++i) {
+    waiting = read_file(wchan).find("nanosleep") != std::string::npos;
+    if (!waiting) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  REQUIRE_MESSAGE(waiting, "jobop never waited for the lock: " << read_file(options.stderr_path));
+  child.kill(SIGTERM);
+  blocker.exec("ROLLBACK");
+  CHECK(child.wait() == 6);
+
+  // The first chunk committed and is reported, every record of it; no more.
+  const auto document = nlohmann::json::parse(read_file(options.stdout_path));
+  CHECK(document.at("jobs").size() == 16384);
+  CHECK(document.at("interrupted") == true);
+  CHECK(document.at("counts").at("changed") == 16384);
+  CHECK(store.query("SELECT count(*) FROM job_ops WHERE op = 2") == "16384");
+  CHECK(store.query("SELECT count(*) FROM jobop_audit") == "16384");
+  CHECK(store.query("SELECT count(*) FROM job_ops WHERE job_id = 'job-16385'") == "0");
+  const auto line = diagnostic(read_file(options.stderr_path), "cancel.interrupted");
+  REQUIRE_MESSAGE(!line.is_null(), read_file(options.stderr_path));
+  CHECK(line.at("processed") == 16384);
+  CHECK(line.at("total") == k_jobs);
 }

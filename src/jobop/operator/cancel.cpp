@@ -208,9 +208,9 @@ void check_cancel_options(const CancelOptions& options) {
   }
 }
 
-void cancel_jobs(Metastore& store, const std::vector<std::string>& ids,
-                 const CancelOptions& options, core::UnixNanos now,
-                 const std::function<void(const CancelResult&)>& on_result) {
+std::size_t cancel_jobs(Metastore& store, const std::vector<std::string>& ids,
+                        const CancelOptions& options, core::UnixNanos now,
+                        const std::function<void(const CancelResult&)>& on_result) {
   check_cancel_options(options);
   std::size_t chunk = std::max<std::size_t>(options.chunk_size, 1);
   if (options.force) {
@@ -220,6 +220,9 @@ void cancel_jobs(Metastore& store, const std::vector<std::string>& ids,
   now = store.as_stored(now);
   std::vector<CancelResult> results;
   for (std::size_t begin = 0; begin < ids.size(); begin += chunk) {
+    if (options.stop_requested && options.stop_requested()) {
+      return begin;
+    }
     const std::size_t end = std::min(ids.size(), begin + chunk);
     const std::vector<std::string> chunk_ids(ids.begin() + static_cast<std::ptrdiff_t>(begin),
                                              ids.begin() + static_cast<std::ptrdiff_t>(end));
@@ -238,6 +241,7 @@ void cancel_jobs(Metastore& store, const std::vector<std::string>& ids,
       on_result(result);
     }
   }
+  return ids.size();
 }
 
 std::vector<CancelResult> cancel_jobs(Metastore& store, const std::vector<std::string>& ids,

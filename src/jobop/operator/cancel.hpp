@@ -37,6 +37,9 @@ struct CancelOptions {
   std::size_t chunk_size = 16384;
   // Read the `config` column into the result rows.
   bool include_config = false;
+  // Asked before each chunk: true ends the cancel there (a
+  // SIGINT/SIGTERM). The chunk in progress always commits and is reported.
+  std::function<bool()> stop_requested;
 };
 
 // Why one job could not be canceled.
@@ -68,9 +71,11 @@ void check_cancel_options(const CancelOptions& options);
 // Cancel `ids` in order at `now`, calling `on_result` once per id after its
 // chunk committed. Per-job failures are results; a store failure throws
 // core::StoreError after the results of every committed chunk were passed on.
-void cancel_jobs(store::Metastore& store, const std::vector<std::string>& ids,
-                 const CancelOptions& options, core::UnixNanos now,
-                 const std::function<void(const CancelResult&)>& on_result);
+// Return how many ids were processed: fewer than `ids.size()` when
+// `options.stop_requested` ended it (the rest were not read or written).
+std::size_t cancel_jobs(store::Metastore& store, const std::vector<std::string>& ids,
+                        const CancelOptions& options, core::UnixNanos now,
+                        const std::function<void(const CancelResult&)>& on_result);
 
 // Cancel `ids` and return every result.
 std::vector<CancelResult> cancel_jobs(store::Metastore& store, const std::vector<std::string>& ids,
