@@ -27,6 +27,7 @@ first failure. Warnings (probable mistakes) never change what is simulated.
 Examples:
   jobop backoff-sim                                 # the default policy's schedule (JSON)
   jobop backoff-sim -o table --max-try-time 30      # the same for a person
+  jobop backoff-sim -o wide --max-try-time 30       # with every column, however wide
   jobop backoff-sim -o svg > schedule.svg           # the same as a chart
   jobop backoff-sim --config server-master.toml --multiplier 2
   jobop backoff-sim --trace events.jsonl --seed 7   # replay a trace reproducibly
@@ -161,11 +162,15 @@ void setup_backoff_sim_command(CLI::App& app, Globals& globals) {
       ->type_name("DURATION");
   sub
     ->add_option("-o,--output", opts->output,
-                 "json, table or svg (schedule, failure model, solve; a terminal adds a "
-                 "sparkline to the schedule table)")
-    ->check(CLI::IsMember({"json", "table", "svg"}))
+                 "json, table, wide (a table with every column, however wide) or svg "
+                 "(schedule, failure model, solve); a table fits the terminal, and on one the "
+                 "schedule's adds a sparkline")
+    ->check(CLI::IsMember({"json", "table", "wide", "svg"}))
     ->capture_default_str()
-    ->type_name("json|table|svg");
+    ->type_name("json|table|wide|svg");
+  sub->add_flag("--no-headers", opts->no_headers,
+                "Tables: their rows only, no header line nor text around them (warnings go to "
+                "stderr, as with json)");
   opts->trace_option->excludes(opts->uptime_option);
   opts->trace_option->excludes(solve);
   solve->needs(give_up);

@@ -1,6 +1,7 @@
 // The three simulations of `backoff-sim`: schedule, trace replay, failure
 // model (one uptime or a sweep).
 #include <cli/backoff_sim_options.hpp>
+#include <cli/backoff_sim_report.hpp>
 #include <cli/diagnostics.hpp>
 #include <cli/output_guard.hpp>
 #include <cli/progress.hpp>
@@ -35,16 +36,22 @@ void print_document(nlohmann::json doc, const std::vector<backoff::ConfigIssue>&
 
 void run_schedule(const BackoffSimOptions& opts, const LoadedPolicy& policy) {
   const auto& config = policy.config;
-  if (opts.output == "table") {
-    const auto schedule = backoff::compute_schedule(config);
-    std::cout << backoff::schedule_table(config, schedule);
+  if (wants_report(opts)) {
+    const auto layout = report_layout(opts);
+    auto report = backoff::schedule_report(config, backoff::compute_schedule(config));
     if (isatty(STDOUT_FILENO) == 1) {
       const auto wide = backoff::compute_schedule(config, backoff::k_chart_rows);
-      std::cout << "interval per retry: " << backoff::schedule_sparkline(wide) << '\n';
+      report.paragraph(sparkline_line(wide, layout));
     }
     if (!policy.warnings.empty()) {
-      std::cout << '\n' << backoff::issues_text(policy.warnings);
+      report.blank();
+      backoff::add_issues(report, policy.warnings);
     }
+    // Without headers stdout has the rows only; the warnings go to stderr.
+    if (!layout.headers) {
+      report_issues(policy.warnings);
+    }
+    print_report(std::cout, report, layout);
     return;
   }
   report_issues(policy.warnings);
@@ -106,19 +113,26 @@ void run_sweep(const BackoffSimOptions& opts, const LoadedPolicy& policy) {
     before += base.runs;
   }
   progress.finish();
-  if (opts.output == "table") {
-    std::cout << backoff::failure_model_table(config, sweep);
-    if (!policy.warnings.empty()) {
-      std::cout << backoff::issues_text(policy.warnings);
-    }
-    return;
-  }
-  report_issues(policy.warnings);
   std::vector<backoff::ConfigIssue> precision;
   for (const auto& [params, result] : sweep) {
     const auto more = backoff::precision_warnings(params, result);
     precision.insert(precision.end(), more.begin(), more.end());
   }
+  if (wants_report(opts)) {
+    const auto layout = report_layout(opts);
+    auto report = backoff::failure_model_report(config, sweep);
+    if (!policy.warnings.empty()) {
+      report.blank();
+      backoff::add_issues(report, policy.warnings);
+    }
+    if (!layout.headers) {
+      report_issues(policy.warnings);
+      report_issues(precision);
+    }
+    print_report(std::cout, report, layout);
+    return;
+  }
+  report_issues(policy.warnings);
   report_issues(precision);
   if (opts.output == "svg") {
     std::cout << backoff::failure_model_svg(config, sweep);

@@ -1,6 +1,7 @@
 #include <cli/backoff_sim_options.hpp>
 
 #include <cli/diagnostics.hpp>
+#include <cli/terminal.hpp>
 #include <jobop/backoff/config_file.hpp>
 #include <jobop/backoff/lint.hpp>
 #include <jobop/core/exceptions.hpp>
@@ -8,6 +9,7 @@
 
 #include <iostream>
 #include <random>
+#include <unistd.h>
 
 namespace jobop::cli {
 
@@ -118,6 +120,18 @@ backoff::FailureModelParams model_params(const BackoffSimOptions& opts, std::uin
   }
   params.seed = seed;
   return params;
+}
+
+bool wants_report(const BackoffSimOptions& opts) {
+  return opts.output == "table" || opts.output == "wide";
+}
+
+TableOptions report_layout(const BackoffSimOptions& opts) {
+  TableOptions options;
+  options.width = terminal_width(STDOUT_FILENO);
+  options.wide = opts.output == "wide";
+  options.headers = !opts.no_headers;
+  return options;
 }
 
 void report_issues(const std::vector<backoff::ConfigIssue>& issues) {

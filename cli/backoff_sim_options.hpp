@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cli/table.hpp>
 #include <jobop/backoff/backoff_config.hpp>
 #include <jobop/backoff/config_issue.hpp>
 #include <jobop/backoff/failure_model.hpp>
@@ -27,6 +28,7 @@ struct BackoffSimOptions {
   std::string tick_interval = "0s";
   std::string horizon;
   std::string output = "json";
+  bool no_headers = false;
   std::string vs_path;
   std::string solve_key;
   std::string give_up_after;
@@ -69,6 +71,13 @@ std::uint64_t choose_seed(const BackoffSimOptions& opts);
 
 // Return the failure-model parameters of the flags (uptime left 0).
 backoff::FailureModelParams model_params(const BackoffSimOptions& opts, std::uint64_t seed);
+
+// Return true for a report for people: -o table or -o wide.
+bool wants_report(const BackoffSimOptions& opts);
+
+// Return how a report is laid out: stdout's width (its terminal's, else
+// COLUMNS, else 80), every column for -o wide, --no-headers.
+TableOptions report_layout(const BackoffSimOptions& opts);
 
 // Write `issues` to stderr as diagnostics.
 void report_issues(const std::vector<backoff::ConfigIssue>& issues);

@@ -1,6 +1,7 @@
 // The workbench modes of `backoff-sim`: --vs (compare two policies) and
 // --solve (find the value of one key for a target).
 #include <cli/backoff_sim_options.hpp>
+#include <cli/backoff_sim_report.hpp>
 #include <cli/diagnostics.hpp>
 #include <jobop/backoff/chart.hpp>
 #include <jobop/backoff/comparison.hpp>
@@ -48,10 +49,19 @@ void run_compare(const BackoffSimOptions& opts, const LoadedPolicy& policy) {
   const auto params = model_params(opts, choose_seed(opts));
   const auto rows =
     backoff::compare_policies(policy.config, second.config, params, uptime_list(opts.uptime));
-  if (opts.output == "table") {
-    std::cout << backoff::comparison_table(policy.config, policy.name, second.config, second.name,
-                                           params, rows)
-              << backoff::issues_text(warnings);
+  if (wants_report(opts)) {
+    const auto layout = report_layout(opts);
+    auto report = backoff::comparison_report(policy.config, policy.name, second.config, second.name,
+                                             params, rows);
+    if (!warnings.empty()) {
+      report.blank();
+      backoff::add_issues(report, warnings);
+    }
+    if (!layout.headers) {
+      report_issues(warnings);
+      report_issues(backoff::comparison_warnings(params, rows));
+    }
+    print_report(std::cout, report, layout);
     return;
   }
   report_issues(warnings);
@@ -81,9 +91,18 @@ bool run_solve(const BackoffSimOptions& opts, const LoadedPolicy& policy) {
   auto params = model_params(opts, choose_seed(opts));
   params.uptime = uptimes.front();
   const auto result = backoff::solve_policy(policy.config, params, request);
-  if (opts.output == "table") {
-    std::cout << backoff::solve_table(request, params, result)
-              << backoff::issues_text(policy.warnings);
+  if (wants_report(opts)) {
+    const auto layout = report_layout(opts);
+    auto report = backoff::solve_report(request, params, result);
+    if (!policy.warnings.empty()) {
+      report.blank();
+      backoff::add_issues(report, policy.warnings);
+    }
+    if (!layout.headers) {
+      report_issues(policy.warnings);
+      report_issues(backoff::precision_warnings(params, result.distribution));
+    }
+    print_report(std::cout, report, layout);
   } else {
     report_issues(policy.warnings);
     if (opts.output == "svg") {

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <optional>
 
 namespace jobop::cli {
 
@@ -81,91 +82,29 @@ public:
   }
 
 private:
-  void decide_layout() {
-    std::vector<std::size_t> natural(m_columns.size(), 0);
-    for (std::size_t c = 0; c < m_columns.size(); ++c) {
-      natural[c] = m_options.headers ? text::display_width(m_columns[c].header) : 1;
-      for (const auto& row : m_rows) {
-        natural[c] = std::max(natural[c], text::display_width(row[c]));
-      }
-    }
-    m_shown = fit_columns(m_columns, natural, m_options);
-    m_widths = natural;
-    if (m_options.wide) {
-      return;
-    }
-    // Give the truncatable columns what room is left, up to their natural width.
-    std::vector<std::size_t> truncatable;
-    for (const auto c : m_shown) {
-      if (m_columns[c].truncatable) {
-        m_widths[c] = std::min(natural[c], k_min_truncated_width);
-        truncatable.push_back(c);
-      }
-    }
-    std::size_t used = total_width(m_widths, m_shown);
-    for (const auto c : truncatable) {
-      const std::size_t room = m_options.width > used ? m_options.width - used : 0;
-      const std::size_t grow = std::min(room, natural[c] - m_widths[c]);
-      m_widths[c] += grow;
-      used += grow;
-    }
-  }
-
   void flush_rows() {
-    if (!m_laid_out) {
-      decide_layout();
-      m_laid_out = true;
+    if (!m_layout) {
+      m_layout.emplace(m_columns, m_rows, m_options);
       if (!m_options.banner.empty() && m_options.headers) {
         m_out << m_options.banner << '\n';
       }
       if (m_options.headers) {
-        std::vector<std::string> header;
-        for (const auto& column : m_columns) {
-          header.push_back(column.header);
-        }
-        print_row(header, false);
+        m_out << m_layout->header_line() << '\n';
       }
     }
     for (const auto& row : m_rows) {
-      print_row(row, m_options.colour);
+      m_out << m_layout->row_line(row, m_options.colour) << '\n';
     }
     m_rows.clear();
     ensure_written(m_out);
-  }
-
-  void print_row(const std::vector<std::string>& row, bool colour) {
-    std::string line;
-    for (std::size_t k = 0; k < m_shown.size(); ++k) {
-      const std::size_t c = m_shown[k];
-      const bool last = k + 1 == m_shown.size();
-      std::string cell = row[c];
-      if (m_columns[c].truncatable && !m_options.wide) {
-        cell = text::truncate_to_width(cell, m_widths[c]);
-      }
-      const std::size_t width = text::display_width(cell);
-      // A later chunk's wider cell widens its column (it is never cut).
-      m_widths[c] = std::max(m_widths[c], width);
-      const bool coloured = m_columns[c].pointer == "/state" || m_columns[c].pointer == "/action";
-      const char* start = colour && coloured ? value_colour(cell) : nullptr;
-      if (start != nullptr) {
-        line += start + cell + "\033[0m";
-      } else {
-        line += cell;
-      }
-      if (!last) {
-        line.append(m_widths[c] - width + k_gap, ' ');
-      }
-    }
-    m_out << line << '\n';
   }
 
   std::ostream& m_out;
   std::vector<Column> m_columns;
   TableOptions m_options;
   std::vector<std::vector<std::string>> m_rows;
-  std::vector<std::size_t> m_shown;
-  std::vector<std::size_t> m_widths;
-  bool m_laid_out = false;
+  // Decided by the first chunk.
+  std::optional<TableLayout> m_layout;
 };
 
 } // namespace
@@ -198,6 +137,77 @@ std::vector<std::size_t> fit_columns(const std::vector<Column>& columns,
     shown.erase(drop);
   }
   return shown;
+}
+
+TableLayout::TableLayout(const std::vector<Column>& columns,
+                         const std::vector<std::vector<std::string>>& rows,
+                         const TableOptions& options)
+  : m_columns(columns), m_wide(options.wide) {
+  std::vector<std::size_t> natural(columns.size(), 0);
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    natural[c] = options.headers ? text::display_width(columns[c].header) : 1;
+    for (const auto& row : rows) {
+      natural[c] = std::max(natural[c], text::display_width(row[c]));
+    }
+  }
+  m_shown = fit_columns(columns, natural, options);
+  m_widths = natural;
+  if (options.wide) {
+    return;
+  }
+  // Give the truncatable columns what room is left, up to their natural width.
+  std::vector<std::size_t> truncatable;
+  for (const auto c : m_shown) {
+    if (columns[c].truncatable) {
+      m_widths[c] = std::min(natural[c], k_min_truncated_width);
+      truncatable.push_back(c);
+    }
+  }
+  std::size_t used = total_width(m_widths, m_shown);
+  for (const auto c : truncatable) {
+    const std::size_t room = options.width > used ? options.width - used : 0;
+    const std::size_t grow = std::min(room, natural[c] - m_widths[c]);
+    m_widths[c] += grow;
+    used += grow;
+  }
+}
+
+std::string TableLayout::header_line() {
+  std::vector<std::string> header;
+  for (const auto& column : m_columns) {
+    header.push_back(column.header);
+  }
+  return row_line(header, false);
+}
+
+std::string TableLayout::row_line(const std::vector<std::string>& row, bool colour) {
+  std::string line;
+  for (std::size_t k = 0; k < m_shown.size(); ++k) {
+    const std::size_t c = m_shown[k];
+    const bool last = k + 1 == m_shown.size();
+    std::string cell = row[c];
+    if (m_columns[c].truncatable && !m_wide) {
+      cell = text::truncate_to_width(cell, m_widths[c]);
+    }
+    const std::size_t width = text::display_width(cell);
+    m_widths[c] = std::max(m_widths[c], width);
+    const std::size_t padding = m_widths[c] - width;
+    const bool right = m_columns[c].align == Align::right;
+    if (right) {
+      line.append(padding, ' ');
+    }
+    const bool coloured = m_columns[c].pointer == "/state" || m_columns[c].pointer == "/action";
+    const char* start = colour && coloured ? value_colour(cell) : nullptr;
+    if (start != nullptr) {
+      line += start + cell + "\033[0m";
+    } else {
+      line += cell;
+    }
+    if (!last) {
+      line.append((right ? 0 : padding) + k_gap, ' ');
+    }
+  }
+  return line;
 }
 
 std::string cell_text(const nlohmann::json& record, const Column& column, core::UnixNanos now) {

@@ -24,6 +24,10 @@ enum class CellKind {
   age,  // an RFC 3339 timestamp shown as its age at TableOptions::now ("26h")
 };
 
+// Where a cell sits in its column: text reads from the left, magnitudes
+// (durations, counts) line up on the right.
+enum class Align { left, right };
+
 // One column of a table: its header and where its cell lives in a record
 // (a JSON pointer such as "/id" or "/failure/code").
 struct Column {
@@ -35,6 +39,7 @@ struct Column {
   CellKind kind = CellKind::text;
   // Long cells are cut (with "…") rather than the column dropped.
   bool truncatable = false;
+  Align align = Align::left;
 };
 
 struct TableOptions {
@@ -61,6 +66,30 @@ struct TableOptions {
 std::vector<std::size_t> fit_columns(const std::vector<Column>& columns,
                                      const std::vector<std::size_t>& natural,
                                      const TableOptions& options);
+
+// The layout of a table decided from its rows of cell text: which columns
+// show and how wide. The table writer lays out its first chunk with it;
+// reports that print prose between rows (backoff-sim) use it directly.
+class TableLayout {
+public:
+  TableLayout(const std::vector<Column>& columns, const std::vector<std::vector<std::string>>& rows,
+              const TableOptions& options);
+
+  // Return the header line (no newline).
+  std::string header_line();
+  // Return `row` (one text per column) as a line: the shown cells aligned
+  // by display width, truncatable ones cut. A cell wider than its column
+  // (a later chunk's) widens it from then on.
+  std::string row_line(const std::vector<std::string>& row, bool colour);
+  // The indexes of the columns shown, in order.
+  const std::vector<std::size_t>& shown() const { return m_shown; }
+
+private:
+  const std::vector<Column>& m_columns;
+  bool m_wide;
+  std::vector<std::size_t> m_shown;
+  std::vector<std::size_t> m_widths;
+};
 
 // Return the text of the cell of `column` in `record`: "-" for a missing or
 // null value, ages for CellKind::age, every byte terminal-safe.

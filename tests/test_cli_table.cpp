@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+using jobop::cli::Align;
 using jobop::cli::CellKind;
 using jobop::cli::Column;
 using jobop::cli::TableOptions;
@@ -130,4 +131,22 @@ TEST_CASE("--sort-by takes a header or a field name and refuses anything else") 
   CHECK_FALSE(jobop::cli::sort_before(&two, &one));
   CHECK(jobop::cli::sort_before(&a, nullptr)); // nulls last
   CHECK_FALSE(jobop::cli::sort_before(nullptr, &a));
+}
+
+TEST_CASE("a layout right-aligns magnitudes by display width, the last column too") {
+  const std::vector<Column> columns = {{"UPTIME", "", 0, CellKind::text, false, Align::right},
+                                       {"NAME", "", 0},
+                                       {"P50", "", 1, CellKind::text, false, Align::right}};
+  const std::vector<std::vector<std::string>> rows = {{"0s", "支付", "48.51 h"},
+                                                      {"10m0s", "orders", "never"}};
+  TableOptions options;
+  jobop::cli::TableLayout layout(columns, rows, options);
+  CHECK(layout.header_line() == "UPTIME  NAME        P50");
+  CHECK(layout.row_line(rows[0], false) == "    0s  支付    48.51 h");
+  CHECK(layout.row_line(rows[1], false) == " 10m0s  orders    never");
+  // Narrower than the table: the droppable column goes, as in every table.
+  options.width = 15;
+  jobop::cli::TableLayout narrow(columns, rows, options);
+  CHECK(narrow.shown() == std::vector<std::size_t>{0, 1});
+  CHECK(narrow.row_line(rows[0], false) == "    0s  支付");
 }

@@ -5,7 +5,6 @@
 #include <jobop/time/go_duration.hpp>
 
 #include <optional>
-#include <sstream>
 
 namespace jobop::backoff {
 
@@ -81,6 +80,20 @@ std::vector<ComparisonRow> compare_policies(const BackoffConfig& first, const Ba
   return rows;
 }
 
+std::vector<ConfigIssue> comparison_warnings(const FailureModelParams& params,
+                                             const std::vector<ComparisonRow>& rows) {
+  std::vector<ConfigIssue> warnings;
+  for (const auto& row : rows) {
+    FailureModelParams p = params;
+    p.uptime = row.uptime;
+    for (const auto* side : {&row.first, &row.second}) {
+      const auto more = precision_warnings(p, *side);
+      warnings.insert(warnings.end(), more.begin(), more.end());
+    }
+  }
+  return warnings;
+}
+
 nlohmann::json comparison_to_json(const BackoffConfig& first, const std::string& first_name,
                                   const BackoffConfig& second, const std::string& second_name,
                                   const FailureModelParams& params,
@@ -101,13 +114,9 @@ nlohmann::json comparison_to_json(const BackoffConfig& first, const std::string&
     }
     r["difference"] = diff;
     out_rows.push_back(std::move(r));
-    FailureModelParams p = params;
-    p.uptime = row.uptime;
-    for (const auto* side : {&row.first, &row.second}) {
-      for (const auto& w : precision_warnings(p, *side)) {
-        warnings.push_back(to_json(w));
-      }
-    }
+  }
+  for (const auto& w : comparison_warnings(params, rows)) {
+    warnings.push_back(to_json(w));
   }
   return {{"mode", "compare"},
           {"paired", true},
@@ -122,36 +131,35 @@ nlohmann::json comparison_to_json(const BackoffConfig& first, const std::string&
           {"warnings", warnings}};
 }
 
-std::string comparison_table(const BackoffConfig& first, const std::string& first_name,
+TextReport comparison_report(const BackoffConfig& first, const std::string& first_name,
                              const BackoffConfig& second, const std::string& second_name,
                              const FailureModelParams& params,
                              const std::vector<ComparisonRow>& rows) {
-  std::ostringstream out;
-  out << "first:  " << first_name << "\n  " << policy_line(first);
-  out << "second: " << second_name << "\n  " << policy_line(second);
-  out << "paired: both ran " << params.runs << " runs with seed " << params.seed
-      << " (run i of each draws the same random numbers); time to terminate counts from the "
-         "first failure\n\n";
-  const std::size_t w = 12;
-  out << pad("uptime", 9) << pad("p50 first", w) << pad("p50 second", w) << pad("diff", w)
-      << pad("p99 first", w) << pad("p99 second", w) << pad("diff", w) << '\n';
-  std::vector<ConfigIssue> warnings;
+  TextReport report;
+  report.paragraph("first:  " + first_name);
+  report.paragraph("  " + policy_paragraph(first));
+  report.paragraph("second: " + second_name);
+  report.paragraph("  " + policy_paragraph(second));
+  report.paragraph("paired: both ran " + std::to_string(params.runs) + " runs with seed " +
+                   std::to_string(params.seed) +
+                   " (run i of each draws the same random numbers); time to terminate counts "
+                   "from the first failure");
+  report.blank();
+  ReportTable table;
+  table.columns = {{"uptime", 0},    {"p50 first", 0},  {"p50 second", 0}, {"p50 diff", 0},
+                   {"p99 first", 3}, {"p99 second", 2}, {"p99 diff", 1}};
   for (const auto& row : rows) {
-    out << pad(format_go_duration(row.uptime), 9) << pad(shown(row.first, 50), w)
-        << pad(shown(row.second, 50), w) << pad(difference_text(row, 50), w)
-        << pad(shown(row.first, 99), w) << pad(shown(row.second, 99), w)
-        << pad(difference_text(row, 99), w) << '\n';
-    FailureModelParams p = params;
-    p.uptime = row.uptime;
-    for (const auto* side : {&row.first, &row.second}) {
-      const auto more = precision_warnings(p, *side);
-      warnings.insert(warnings.end(), more.begin(), more.end());
-    }
+    table.rows.push_back({format_go_duration(row.uptime), shown(row.first, 50),
+                          shown(row.second, 50), difference_text(row, 50), shown(row.first, 99),
+                          shown(row.second, 99), difference_text(row, 99)});
   }
+  report.table(std::move(table));
+  const auto warnings = comparison_warnings(params, rows);
   if (!warnings.empty()) {
-    out << '\n' << issues_text(warnings);
+    report.blank();
+    add_issues(report, warnings);
   }
-  return out.str();
+  return report;
 }
 
 } // namespace jobop::backoff

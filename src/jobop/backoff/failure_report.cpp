@@ -152,67 +152,73 @@ nlohmann::json sweep_to_json(const BackoffConfig& config, const std::vector<Upti
           {"results", results},      {"warnings", warnings}};
 }
 
-std::string failure_model_table(const BackoffConfig& config,
+TextReport failure_model_report(const BackoffConfig& config,
                                 const std::vector<UptimeResult>& sweep) {
-  std::ostringstream out;
+  TextReport report;
   const auto& first = sweep.front().params;
-  out << policy_line(config);
-  out << "runs: " << first.runs << " per uptime, seed " << first.seed;
+  report.paragraph(policy_paragraph(config));
+  std::ostringstream runs;
+  runs << "runs: " << first.runs << " per uptime, seed " << first.seed;
   if (first.tick_interval > 0) {
-    out << ", restarts on ticks of " << format_go_duration(first.tick_interval);
+    runs << ", restarts on ticks of " << format_go_duration(first.tick_interval);
   }
   if (first.horizon) {
-    out << ", horizon " << format_go_duration(*first.horizon);
+    runs << ", horizon " << format_go_duration(*first.horizon);
   }
-  out << "\ntime to terminate counts from the first failure\n\n";
-  const std::size_t w = 11;
-  out << pad("uptime", 9) << pad("terminated", 18) << pad("p50", w) << pad("p90", w)
-      << pad("p99", w) << pad("max", w) << pad("longest wait", 14) << '\n';
+  report.paragraph(runs.str());
+  report.paragraph("time to terminate counts from the first failure");
+  report.blank();
+  ReportTable table;
+  table.columns = {{"uptime", 0}, {"terminated", 2}, {"p50", 0},         {"p90", 3},
+                   {"p99", 1},    {"max", 4},        {"longest wait", 5}};
   for (const auto& [params, result] : sweep) {
-    out << pad(format_go_duration(params.uptime), 9)
-        << pad(std::to_string(result.terminated) + "/" + std::to_string(result.runs), 18);
+    std::vector<std::string> row = {format_go_duration(params.uptime),
+                                    std::to_string(result.terminated) + "/" +
+                                      std::to_string(result.runs)};
     if (result.time_to_terminate) {
       const auto& q = *result.time_to_terminate;
-      out << pad(human_duration(q.p50), w) << pad(human_duration(q.p90), w)
-          << pad(human_duration(q.p99), w) << pad(human_duration(q.max), w);
-    } else {
-      for (int i = 0; i < 4; ++i) {
-        out << pad(result.never_terminates ? "never" : "-", w);
+      for (const auto d : {q.p50, q.p90, q.p99, q.max}) {
+        row.push_back(human_duration(d));
       }
+    } else {
+      row.insert(row.end(), 4, result.never_terminates ? "never" : "-");
     }
-    out << pad(human_duration(result.longest_wait), 14) << '\n';
+    row.push_back(human_duration(result.longest_wait));
+    table.rows.push_back(std::move(row));
   }
-  bool heading = false;
+  report.table(std::move(table));
+  ReportTable intervals;
+  intervals.columns = {{"uptime", 0}, {"p50", 0}, {"p90", 2}, {"p99", 1}};
   for (const auto& [params, result] : sweep) {
     if (!result.time_to_terminate) {
       continue;
     }
-    if (!heading) {
-      out << "\n95 % confidence intervals (distribution-free, order statistics):\n";
-      heading = true;
-    }
-    out << pad(format_go_duration(params.uptime), 9) << ':';
-    const char* separator = " ";
+    std::vector<std::string> row = {format_go_duration(params.uptime)};
     for (const auto& p : percentiles(*result.time_to_terminate)) {
-      out << separator << p.name << " " << human_or_open(p.ci->low, "?") << " to "
-          << human_or_open(p.ci->high, "?");
-      separator = ", ";
+      row.push_back(human_or_open(p.ci->low, "?") + " to " + human_or_open(p.ci->high, "?"));
     }
-    out << '\n';
+    intervals.rows.push_back(std::move(row));
   }
-  std::string notes;
+  if (!intervals.rows.empty()) {
+    report.blank();
+    report.paragraph("95 % confidence intervals (distribution-free, order statistics):");
+    report.table(std::move(intervals));
+  }
+  TextReport notes;
   std::vector<ConfigIssue> warnings;
   for (const auto& [params, result] : sweep) {
     for (const auto& note : failure_model_notes(config, params, result)) {
-      notes += "note: uptime " + format_go_duration(params.uptime) + ": " + note + "\n";
+      notes.paragraph("note: uptime " + format_go_duration(params.uptime) + ": " + note);
     }
     const auto more = precision_warnings(params, result);
     warnings.insert(warnings.end(), more.begin(), more.end());
   }
-  if (!notes.empty() || !warnings.empty()) {
-    out << '\n' << notes << issues_text(warnings);
+  add_issues(notes, warnings);
+  if (!notes.blocks().empty()) {
+    report.blank();
+    report.append(notes);
   }
-  return out.str();
+  return report;
 }
 
 } // namespace jobop::backoff

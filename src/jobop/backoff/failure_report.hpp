@@ -3,6 +3,7 @@
 #include <jobop/backoff/backoff_config.hpp>
 #include <jobop/backoff/config_issue.hpp>
 #include <jobop/backoff/failure_model.hpp>
+#include <jobop/backoff/text_report.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -40,9 +41,10 @@ nlohmann::json failure_model_to_json(const BackoffConfig& config, const FailureM
 // failure_model_to_json() per uptime (without its config), plus warnings.
 nlohmann::json sweep_to_json(const BackoffConfig& config, const std::vector<UptimeResult>& sweep);
 
-// Return the table for people: one row per uptime, the 95 % intervals, then
-// every note and warning.
-std::string failure_model_table(const BackoffConfig& config,
+// Return the report for people: one row per uptime (uptime, p50 and p99
+// always shown; terminated, p90, max and the longest wait dropped in the
+// reverse order), the 95 % intervals, then every note and warning.
+TextReport failure_model_report(const BackoffConfig& config,
                                 const std::vector<UptimeResult>& sweep);
 
 } // namespace jobop::backoff

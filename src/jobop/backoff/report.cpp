@@ -24,13 +24,10 @@ void put_duration(nlohmann::json& out, const std::string& name, core::Nanos d) {
   out[name + "_ns"] = d;
 }
 
-std::string pad(const std::string& text, std::size_t width) {
-  // Count UTF-8 code points so "µs" aligns like "ms".
-  std::size_t length = 0;
-  for (const unsigned char c : text) {
-    length += (c & 0xC0) != 0x80 ? 1 : 0;
-  }
-  return std::string(width > length ? width - length : 0, ' ') + text;
+std::string policy_paragraph(const BackoffConfig& config) {
+  std::string line = policy_line(config);
+  line.pop_back();
+  return line;
 }
 
 std::string policy_line(const BackoffConfig& config) {
@@ -51,12 +48,10 @@ nlohmann::json issues_to_json(const std::vector<ConfigIssue>& issues) {
   return out;
 }
 
-std::string issues_text(const std::vector<ConfigIssue>& issues) {
-  std::string out;
+void add_issues(TextReport& report, const std::vector<ConfigIssue>& issues) {
   for (const auto& issue : issues) {
-    out += issue.level + ": " + issue.message + "\n";
+    report.paragraph(issue.level + ": " + issue.message);
   }
-  return out;
 }
 
 std::string human_duration(core::Nanos d) {
@@ -125,45 +120,51 @@ nlohmann::json schedule_to_json(const BackoffConfig& config, const Schedule& sch
   return out;
 }
 
-std::string schedule_table(const BackoffConfig& config, const Schedule& schedule) {
-  std::ostringstream out;
-  out << policy_line(config) << '\n';
-  const std::size_t w = 21;
-  out << pad("retry", 8) << pad("interval", w) << pad("min", w) << pad("max", w) << pad("waited", w)
-      << pad("waited min", w) << pad("waited max", w) << '\n';
+TextReport schedule_report(const BackoffConfig& config, const Schedule& schedule) {
+  TextReport report;
+  report.paragraph(policy_paragraph(config));
+  report.blank();
+  ReportTable table;
+  table.columns = {{"retry", 0},  {"interval", 0},   {"min", 4},       {"max", 3},
+                   {"waited", 0}, {"waited min", 6}, {"waited max", 5}};
   for (const auto& row : schedule.rows) {
     if (schedule.rows_omitted > 0 &&
         row.retry == schedule.omitted_after + schedule.rows_omitted + 1) {
-      out << pad("...", 8) << "  (" << schedule.rows_omitted
-          << (schedule.omitted_rows_repeat ? " rows like the one above)\n"
-                                           : " rows omitted; the interval still changes)\n");
+      table.breaks.push_back(
+        {table.rows.size(),
+         "...  (" + std::to_string(schedule.rows_omitted) +
+           (schedule.omitted_rows_repeat ? " rows like the one above)"
+                                         : " rows omitted; the interval still changes)")});
     }
-    out << pad(std::to_string(row.retry), 8) << pad(format_go_duration(row.nominal), w)
-        << pad(format_go_duration(row.min), w) << pad(format_go_duration(row.max), w)
-        << pad(format_go_duration(row.cumulative_nominal), w)
-        << pad(format_go_duration(row.cumulative_min), w)
-        << pad(format_go_duration(row.cumulative_max), w) << '\n';
+    table.rows.push_back(
+      {std::to_string(row.retry), format_go_duration(row.nominal), format_go_duration(row.min),
+       format_go_duration(row.max), format_go_duration(row.cumulative_nominal),
+       format_go_duration(row.cumulative_min), format_go_duration(row.cumulative_max)});
   }
-  out << '\n';
+  report.table(std::move(table));
+  report.blank();
+  std::ostringstream cap;
   if (schedule.attempts_to_max_interval) {
-    out << "reaches max-interval: on retry " << *schedule.attempts_to_max_interval << ", after "
+    cap << "reaches max-interval: on retry " << *schedule.attempts_to_max_interval << ", after "
         << human_duration(*schedule.time_to_max_interval) << " of waiting ("
         << format_go_duration(*schedule.time_to_max_interval) << ")";
     if (*schedule.attempts_to_max_interval > schedule.total_rows) {
-      out << ", but never in practice: the job is terminated at failure " << config.max_try_time
+      cap << ", but never in practice: the job is terminated at failure " << config.max_try_time
           << " first";
     }
-    out << '\n';
   } else {
-    out << "reaches max-interval: never (the interval "
-        << (config.multiplier > 1 ? "stops growing below it" : "does not grow") << ")\n";
+    cap << "reaches max-interval: never (the interval "
+        << (config.multiplier > 1 ? "stops growing below it" : "does not grow") << ")";
   }
-  out << "terminated: at failure " << config.max_try_time << ", after "
+  report.paragraph(cap.str());
+  std::ostringstream end;
+  end << "terminated: at failure " << config.max_try_time << ", after "
       << human_duration(schedule.time_to_terminate) << " of waiting ("
       << format_go_duration(schedule.time_to_terminate) << "; with jitter "
       << human_duration(schedule.time_to_terminate_min) << " to "
-      << human_duration(schedule.time_to_terminate_max) << ")\n";
-  return out.str();
+      << human_duration(schedule.time_to_terminate_max) << ")";
+  report.paragraph(end.str());
+  return report;
 }
 
 nlohmann::json trace_step_to_json(const TraceStep& step) {

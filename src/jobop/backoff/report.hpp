@@ -3,6 +3,7 @@
 #include <jobop/backoff/backoff_config.hpp>
 #include <jobop/backoff/config_issue.hpp>
 #include <jobop/backoff/schedule.hpp>
+#include <jobop/backoff/text_report.hpp>
 #include <jobop/backoff/trace_replay.hpp>
 
 #include <nlohmann/json.hpp>
@@ -21,17 +22,17 @@ std::string human_duration(core::Nanos d);
 // Set `out[name]` to `d` as a Go string and `out[name + "_ns"]` to the integer.
 void put_duration(nlohmann::json& out, const std::string& name, core::Nanos d);
 
-// Return `text` right-aligned in `width` columns (one per code point).
-std::string pad(const std::string& text, std::size_t width);
-
 // Return the one-line summary of a policy that heads every table.
 std::string policy_line(const BackoffConfig& config);
+
+// The same without its newline, as a report's paragraph.
+std::string policy_paragraph(const BackoffConfig& config);
 
 // Return `issues` as an array of diagnostics.
 nlohmann::json issues_to_json(const std::vector<ConfigIssue>& issues);
 
-// Return `issues` as lines "warning: MESSAGE" for a table.
-std::string issues_text(const std::vector<ConfigIssue>& issues);
+// Add `issues` to `report` as paragraphs "warning: MESSAGE".
+void add_issues(TextReport& report, const std::vector<ConfigIssue>& issues);
 
 // Return the effective config: each duration as `<name>` (Go string) and
 // `<name>_ns`, keys in snake_case.
@@ -40,8 +41,10 @@ nlohmann::json config_to_json(const BackoffConfig& config);
 // Return the schedule document: config, rows, omitted span and summary.
 nlohmann::json schedule_to_json(const BackoffConfig& config, const Schedule& schedule);
 
-// Return the schedule as an aligned text table with its summary.
-std::string schedule_table(const BackoffConfig& config, const Schedule& schedule);
+// Return the schedule for a person: the policy, a row per retry (the interval
+// and the time waited always shown; the jitter bounds dropped first, the
+// waited ones before the interval's) and the summary.
+TextReport schedule_report(const BackoffConfig& config, const Schedule& schedule);
 
 // Return one trace output line.
 nlohmann::json trace_step_to_json(const TraceStep& step);

@@ -79,38 +79,47 @@ nlohmann::json solve_to_json(const SolveRequest& request, const FailureModelPara
   return out;
 }
 
-std::string solve_table(const SolveRequest& request, const FailureModelParams& params,
+TextReport solve_report(const SolveRequest& request, const FailureModelParams& params,
                         const SolveResult& result) {
-  std::ostringstream out;
+  TextReport report;
   const std::string name = percentile_name(request);
   const std::string key(to_string(request.key));
+  std::ostringstream answer;
   if (result.solved) {
-    out << "solved: " << key << " = " << value_of(request.key, result.config).dump()
-        << ", the largest whose " << name << " time to terminate is at most "
-        << format_go_duration(request.give_up_after) << " (" << name << " "
-        << (result.percentile ? human_duration(*result.percentile) : "never") << ")\n";
+    answer << "solved: " << key << " = " << value_of(request.key, result.config).dump()
+           << ", the largest whose " << name << " time to terminate is at most "
+           << format_go_duration(request.give_up_after) << " (" << name << " "
+           << (result.percentile ? human_duration(*result.percentile) : "never") << ")";
   } else {
-    out << "no solution: no " << key << " gives " << name << " at most "
-        << format_go_duration(request.give_up_after) << "; the closest tried is below\n";
+    answer << "no solution: no " << key << " gives " << name << " at most "
+           << format_go_duration(request.give_up_after) << "; the closest tried is below";
   }
+  report.paragraph(answer.str());
   if (result.next_value) {
-    out << "exact: max-try-time " << *result.next_value << " gives " << name << " "
-        << (result.next_percentile ? human_duration(*result.next_percentile) : "never")
-        << ", above the target\n";
+    report.paragraph("exact: max-try-time " + std::to_string(*result.next_value) + " gives " +
+                     name + " " +
+                     (result.next_percentile ? human_duration(*result.next_percentile) : "never") +
+                     ", above the target");
   }
   if (!result.note.empty()) {
-    out << "note: " << result.note << '\n';
+    report.paragraph("note: " + result.note);
   }
   if (const auto j = jitter_note(result.config); !j.empty()) {
-    out << "note: " << j << '\n';
+    report.paragraph("note: " + j);
   }
-  out << "longest single wait: " << format_go_duration(result.longest_possible_wait);
+  std::string wait = "longest single wait: " + format_go_duration(result.longest_possible_wait);
   if (request.max_wait) {
-    out << " (--max-wait " << format_go_duration(*request.max_wait) << ")";
+    wait += " (--max-wait " + format_go_duration(*request.max_wait) + ")";
   }
-  out << "\n\n" << engine_toml_block(result.config) << '\n';
-  out << failure_model_table(result.config, {{params, result.distribution}});
-  return out.str();
+  report.paragraph(wait);
+  report.blank();
+  std::istringstream block(engine_toml_block(result.config));
+  for (std::string line; std::getline(block, line);) {
+    report.verbatim(line);
+  }
+  report.blank();
+  report.append(failure_model_report(result.config, {{params, result.distribution}}));
+  return report;
 }
 
 } // namespace jobop::backoff

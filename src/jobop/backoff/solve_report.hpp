@@ -2,6 +2,7 @@
 
 #include <jobop/backoff/failure_model.hpp>
 #include <jobop/backoff/solve.hpp>
+#include <jobop/backoff/text_report.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -17,7 +18,7 @@ nlohmann::json solve_to_json(const SolveRequest& request, const FailureModelPara
                              const SolveResult& result);
 
 // Return the same for a person: the answer, the block, the distribution.
-std::string solve_table(const SolveRequest& request, const FailureModelParams& params,
+TextReport solve_report(const SolveRequest& request, const FailureModelParams& params,
                         const SolveResult& result);
 
 } // namespace jobop::backoff
