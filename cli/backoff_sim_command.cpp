@@ -1,6 +1,7 @@
 #include <cli/backoff_sim_options.hpp>
 #include <cli/commands.hpp>
 #include <cli/terminal_options.hpp>
+#include <jobop/core/exceptions.hpp>
 #include <jobop/core/exit_code.hpp>
 
 #include <charconv>
@@ -64,6 +65,12 @@ CLI::Validator at_least_one() {
 }
 
 void run_backoff_sim(const BackoffSimOptions& opts, Globals& globals) {
+  if (!opts.sort_by.empty() && !wants_report(opts)) {
+    // The JSON keeps the report's order, which its fields name.
+    throw core::UsageError("input.sort_without_table",
+                           "--sort-by sorts the rows of a table: add -o table or -o wide",
+                           {{"field", opts.sort_by}});
+  }
   const LoadedPolicy policy = load_policy(opts);
   if (opts.trace_option->count() > 0) {
     run_trace(opts, policy);
@@ -171,6 +178,11 @@ void setup_backoff_sim_command(CLI::App& app, Globals& globals) {
   sub->add_flag("--no-headers", opts->no_headers,
                 "Tables: their rows only, no header line nor text around them (warnings go to "
                 "stderr, as with json)");
+  sub
+    ->add_option("--sort-by", opts->sort_by,
+                 "Tables: sort the rows of the failure model, --vs and --solve tables by a "
+                 "column (uptime, p50, p99, p50_diff, ...), durations by value")
+    ->type_name("FIELD");
   opts->trace_option->excludes(opts->uptime_option);
   opts->trace_option->excludes(solve);
   solve->needs(give_up);

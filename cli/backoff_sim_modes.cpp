@@ -51,7 +51,7 @@ void run_schedule(const BackoffSimOptions& opts, const LoadedPolicy& policy) {
     if (!layout.headers) {
       report_issues(policy.warnings);
     }
-    print_report(std::cout, report, layout);
+    print_report(std::cout, report, layout, opts.sort_by);
     return;
   }
   report_issues(policy.warnings);
@@ -129,7 +129,7 @@ void run_sweep(const BackoffSimOptions& opts, const LoadedPolicy& policy) {
       report_issues(policy.warnings);
       report_issues(precision);
     }
-    print_report(std::cout, report, layout);
+    print_report(std::cout, report, layout, opts.sort_by);
     return;
   }
   report_issues(policy.warnings);

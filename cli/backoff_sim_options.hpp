@@ -29,6 +29,7 @@ struct BackoffSimOptions {
   std::string horizon;
   std::string output = "json";
   bool no_headers = false;
+  std::string sort_by;
   std::string vs_path;
   std::string solve_key;
   std::string give_up_after;

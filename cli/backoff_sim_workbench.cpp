@@ -61,7 +61,7 @@ void run_compare(const BackoffSimOptions& opts, const LoadedPolicy& policy) {
       report_issues(warnings);
       report_issues(backoff::comparison_warnings(params, rows));
     }
-    print_report(std::cout, report, layout);
+    print_report(std::cout, report, layout, opts.sort_by);
     return;
   }
   report_issues(warnings);
@@ -102,7 +102,7 @@ bool run_solve(const BackoffSimOptions& opts, const LoadedPolicy& policy) {
       report_issues(policy.warnings);
       report_issues(backoff::precision_warnings(params, result.distribution));
     }
-    print_report(std::cout, report, layout);
+    print_report(std::cout, report, layout, opts.sort_by);
   } else {
     report_issues(policy.warnings);
     if (opts.output == "svg") {

@@ -268,3 +268,27 @@ TEST_CASE("--no-headers prints the rows only; the warnings go to stderr as with 
 }
 
 TEST_SUITE_END();
+
+TEST_CASE("--sort-by sorts backoff-sim's tables; a bad field or a JSON output is exit 2") {
+  TempDir dir;
+  // A second policy that gives up sooner at some uptimes, later at others.
+  const std::string second = dir.file("second.toml");
+  std::ofstream(second) << "[job-backoff]\nmax-try-time = 200\n";
+  const auto sorted = run_jobop({"backoff-sim", "--uptime", "0,1m,9m", "--runs", "200", "--seed",
+                                 "1", "--vs", second, "-o", "table", "--sort-by", "p50_diff"},
+                                "", {"COLUMNS=200"});
+  REQUIRE_MESSAGE(sorted.exit_code == 0, sorted.err);
+  // Every diff is negative (200 failures end sooner than 600), largest cut first.
+  const auto at = [&](const char* uptime) { return sorted.out.find(uptime); };
+  CHECK(at("\n  9m0s ") < at("\n  1m0s "));
+  CHECK(at("\n  1m0s ") < at("\n    0s "));
+
+  const auto json = run_jobop({"backoff-sim", "--uptime", "1m", "--sort-by", "p50"});
+  CHECK(json.exit_code == 2);
+  CHECK(contains(json.err, "input.sort_without_table"));
+  const auto bad = run_jobop({"backoff-sim", "--uptime", "1m", "-o", "table", "--sort-by", "nope"});
+  CHECK(bad.exit_code == 2);
+  CHECK(contains(bad.err, "input.bad_sort_field"));
+  CHECK(contains(bad.err, "uptime, terminated, p50"));
+  CHECK(bad.out.empty());
+}

@@ -1,8 +1,10 @@
 #include <jobop/backoff/report.hpp>
 
+#include <jobop/core/exceptions.hpp>
 #include <jobop/time/go_duration.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 namespace jobop::backoff {
@@ -62,6 +64,38 @@ std::string human_duration(core::Nanos d) {
     return fixed(static_cast<double>(d) / core::k_minute, 1) + " min";
   }
   return fixed(static_cast<double>(d) / core::k_hour, 2) + " h";
+}
+
+std::optional<double> sort_value(std::string_view cell) {
+  if (const auto to = cell.find(" to "); to != std::string_view::npos) {
+    cell = cell.substr(0, to);
+  }
+  double sign = 1;
+  if (!cell.empty() && (cell[0] == '+' || cell[0] == '-')) {
+    sign = cell[0] == '-' ? -1 : 1;
+    cell.remove_prefix(1);
+  }
+  if (cell.empty() || cell[0] < '0' || cell[0] > '9') {
+    return std::nullopt;
+  }
+  const std::string text(cell);
+  char* end = nullptr;
+  const double number = std::strtod(text.c_str(), &end);
+  const std::string_view unit(end);
+  if (unit.empty() || unit[0] == '/') {
+    return sign * number;
+  }
+  if (unit == " h") {
+    return sign * number * static_cast<double>(core::k_hour);
+  }
+  if (unit == " min") {
+    return sign * number * static_cast<double>(core::k_minute);
+  }
+  try {
+    return sign * static_cast<double>(time::parse_go_duration(text));
+  } catch (const core::Error&) {
+    return std::nullopt;
+  }
 }
 
 nlohmann::json config_to_json(const BackoffConfig& config) {

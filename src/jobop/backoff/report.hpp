@@ -8,7 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 // The documents `jobop backoff-sim` prints: JSON for scripts, tables for
@@ -18,6 +20,13 @@ namespace jobop::backoff {
 // Return a duration for people: Go's form under a minute, "27.2 min" under
 // an hour, "48.45 h" beyond.
 std::string human_duration(core::Nanos d);
+
+// Return the value a cell of a report's table sorts by (--sort-by), in
+// nanoseconds for durations: human_duration's forms, signed as a comparison
+// shows them ("+1.20 h", "-7.5 min"), counts ("300/300": 300), intervals
+// ("48.41 h to 48.56 h": the low end); nullopt for words ("never", "-",
+// "?"), which sort after every value.
+std::optional<double> sort_value(std::string_view cell);
 
 // Set `out[name]` to `d` as a Go string and `out[name + "_ns"]` to the integer.
 void put_duration(nlohmann::json& out, const std::string& name, core::Nanos d);
