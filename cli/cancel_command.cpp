@@ -318,14 +318,19 @@ void run_cancel(CancelFlags& flags, Globals& globals) {
       results.push_back(result);
     });
   progress.finish();
-  if (processed < ids.size()) {
-    // No wait after a stop: report what was done, as without --wait.
+  // A signal during the cancel, even in its last chunk, means no wait: the
+  // wait's own handler would start afresh and lose it.
+  if (processed < ids.size() || stop->requested()) {
+    // Report what was done, as without --wait.
     for (const auto& result : results) {
       account(result, flags, counts, globals);
       writer->write(status::cancel_record(result, view));
     }
     writer->finish({{"counts", counts.to_json()}, {"dry_run", false}, {"interrupted", true}});
     throw_if_interrupted(processed, ids.size());
+    throw core::DeadlineError("cancel.wait_interrupted",
+                              "a signal came before the wait began: every cancel is done and "
+                              "reported, nothing was waited for");
   }
   // The wait installs its own handler.
   stop.reset();

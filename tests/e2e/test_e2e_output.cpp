@@ -44,6 +44,19 @@ void add_running_jobs(const std::string& path, int count) {
   store.db().exec(sql.c_str());
 }
 
+// Return true once `child` sleeps (SQLite's busy handler waiting for a lock
+// the test holds) within `seconds`.
+bool sleeps_within(const Child& child, int seconds) {
+  const std::string wchan = "/proc/" + std::to_string(child.pid()) + "/wchan";
+  for (int i = 0; i < seconds * 100; ++i) {
+    if (read_file(wchan).find("nanosleep") != std::string::npos) {
+      return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
 } // namespace
 
 TEST_CASE("status into a full disk (/dev/full) exits 7 with output.write_failed") {
@@ -160,15 +173,8 @@ TEST_CASE("SIGTERM during a bulk cancel ends it between chunks: what committed i
   options.env = store.env();
   Child child({jobop_binary(), "--db", store.db(), "--busy-timeout", "60s", "cancel", "-"},
               options);
-  const std::string wchan = "/proc/" + std::to_string(child.pid()) + "/wchan";
-  bool waiting = false;
-  for (int i = 0; i < 3000 && !waiting; ++i) {
-    waiting = read_file(wchan).find("nanosleep") != std::string::npos;
-    if (!waiting) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-  }
-  REQUIRE_MESSAGE(waiting, "jobop never waited for the lock: " << read_file(options.stderr_path));
+  REQUIRE_MESSAGE(sleeps_within(child, 30),
+                  "jobop never waited for the lock: " << read_file(options.stderr_path));
   child.kill(SIGTERM);
   blocker.exec("ROLLBACK");
   CHECK(child.wait() == 6);
@@ -185,4 +191,31 @@ TEST_CASE("SIGTERM during a bulk cancel ends it between chunks: what committed i
   REQUIRE_MESSAGE(!line.is_null(), read_file(options.stderr_path));
   CHECK(line.at("processed") == 16384);
   CHECK(line.at("total") == k_jobs);
+}
+
+TEST_CASE("a signal during cancel --wait's last chunk ends it before the wait, exit 6" *
+          doctest::test_suite("sqlite_files")) {
+  TestMetastore store;
+  store.put("a", "cdc", "running");
+  jobop::store::sqlite::Database blocker(store.path(), SQLITE_OPEN_READWRITE,
+                                         5 * jobop::core::k_second);
+  blocker.exec("BEGIN IMMEDIATE");
+  ChildOptions options;
+  options.stdout_path = store.dir().file("out");
+  options.stderr_path = store.dir().file("err");
+  options.env = store.env();
+  // The master never stops (router none): only the signal can end the wait.
+  Child child({jobop_binary(), "--db", store.db(), "--busy-timeout", "60s", "cancel", "--wait=60s",
+               "--router", "none", "a"},
+              options);
+  REQUIRE_MESSAGE(sleeps_within(child, 30),
+                  "jobop never waited for the lock: " << read_file(options.stderr_path));
+  child.kill(SIGTERM);
+  blocker.exec("ROLLBACK");
+  CHECK(child.wait() == 6);
+  const auto document = nlohmann::json::parse(read_file(options.stdout_path));
+  CHECK(document.at("interrupted") == true);
+  CHECK(document.at("jobs").size() == 1);
+  CHECK(store.query("SELECT op FROM job_ops WHERE job_id = 'a'") == "2");
+  CHECK(!diagnostic(read_file(options.stderr_path), "cancel.wait_interrupted").is_null());
 }
